@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Dialer.Core;
+
+/// <summary>
+/// The composite admission (see <see cref="IDialAdmission"/>). Gates run in <see cref="AdmissionGate.Order"/>;
+/// the first denial rolls back, in reverse order, what earlier gates took, then (when
+/// <see cref="DialerOptions.ReportAllReasons"/> is set) the remaining gates are asked without taking anything so
+/// the decision lists every reason. A gate that throws fails the admission closed: earlier holds are rolled back
+/// and the exception propagates.
+/// </summary>
+/// <remarks>Thread-safe. When every gate completes synchronously and allows, an admission allocates nothing.</remarks>
+public sealed class DialAdmission : IDialAdmission
+{
+    private const int MaxGates = 64;
+
+    private readonly AdmissionGate[] _gates;
+    private readonly TimeProvider _timeProvider;
+    private readonly ICallingWindow? _callingWindow;
+    private readonly ILogger _logger;
+    private readonly bool _reportAllReasons;
+
+    /// <summary>Creates the composite admission.</summary>
+    /// <param name="gates">The gates; run in <see cref="AdmissionGate.Order"/> (ties keep registration order).</param>
+    /// <param name="timeProvider">The clock for <see cref="AdmitAsync(DialRequest, CancellationToken)"/>.</param>
+    /// <param name="options">Suite options.</param>
+    /// <param name="callingWindow">When present, a denial's next-eligible instant is moved to the next open window.</param>
+    /// <param name="logger">Logs denials at Debug with the phone number masked.</param>
+    public DialAdmission(
+        IEnumerable<AdmissionGate> gates,
+        TimeProvider timeProvider,
+        IOptions<DialerOptions>? options = null,
+        ICallingWindow? callingWindow = null,
+        ILogger<DialAdmission>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(gates);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _gates = [.. gates.Select((g, i) => (g ?? throw new ArgumentException($"gates[{i}] is null.", nameof(gates)), i))
+            .OrderBy(x => x.Item1.Order).ThenBy(x => x.i).Select(x => x.Item1)];
+        if (_gates.Length > MaxGates)
+        {
+            throw new ArgumentException($"At most {MaxGates} gates are supported; got {_gates.Length}.", nameof(gates));
+        }
+
+        _timeProvider = timeProvider;
+        _callingWindow = callingWindow;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        var o = options?.Value ?? new DialerOptions();
+        DialerOptionsValidator.ThrowIfInvalid(o);
+        _reportAllReasons = o.ReportAllReasons;
+    }
+
+    /// <summary>The gates in the order they run.</summary>
+    public IReadOnlyList<AdmissionGate> Gates => _gates;
+
+    /// <inheritdoc/>
+    public ValueTask<AdmissionDecision> AdmitAsync(DialRequest request, CancellationToken cancellationToken = default) =>
+        AdmitAsync(request, _timeProvider.GetCurrentInstant(), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<AdmissionDecision> AdmitAsync(DialRequest request, Instant at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RunAsync(request, at, enter: true, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<AdmissionDecision> CheckAsync(DialRequest request, Instant at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RunAsync(request, at, enter: false, cancellationToken);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<AdmissionDecision> RunAsync(DialRequest request, Instant at, bool enter, CancellationToken cancellationToken)
+    {
+        var started = CoreMetrics.DurationHistogram.Enabled ? Stopwatch.GetTimestamp() : 0L;
+        ulong held = 0;
+        var holds = AdmissionHolds.None;
+        Instant? recordedAt = null;
+        Instant? leaseExpiresAt = null;
+        AdmissionDecision decision;
+        try
+        {
+            var deniedAt = -1;
+            var reasons = DenialReasonList.Empty;
+            for (var i = 0; i < _gates.Length; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var gate = _gates[i];
+                var result = enter
+                    ? await gate.EnterAsync(request, at, cancellationToken).ConfigureAwait(false)
+                    : await gate.CheckAsync(request, at, cancellationToken).ConfigureAwait(false);
+                if (!result.IsAllowed)
+                {
+                    deniedAt = i;
+                    reasons = result.Reasons;
+                    break;
+                }
+
+                if (result.Holds != AdmissionHolds.None)
+                {
+                    held |= 1UL << i;
+                    holds |= result.Holds;
+                    recordedAt ??= result.RecordedAt;
+                    leaseExpiresAt ??= result.LeaseExpiresAt;
+                }
+            }
+
+            if (deniedAt < 0)
+            {
+                decision = AdmissionDecision.Allow(at, request.CallId, holds, recordedAt, leaseExpiresAt);
+            }
+            else
+            {
+                await RollbackAsync(request, held, cancellationToken).ConfigureAwait(false);
+                held = 0;
+                if (_reportAllReasons)
+                {
+                    for (var j = deniedAt + 1; j < _gates.Length; j++)
+                    {
+                        var more = await _gates[j].CheckAsync(request, at, cancellationToken).ConfigureAwait(false);
+                        if (!more.IsAllowed)
+                        {
+                            reasons = reasons.Concat(more.Reasons);
+                        }
+                    }
+                }
+
+                decision = AdmissionDecision.Deny(at, reasons, NextEligible(request, reasons));
+                if (_logger.IsEnabled(LogLevel.Debug))
+                {
+#pragma warning disable CA1873 // Guarded by IsEnabled above; the masked number is only built when Debug is on.
+                    CoreLog.AdmissionDenied(_logger, request.CallId, request.Phone.ToMaskedString(), reasons);
+#pragma warning restore CA1873
+                }
+            }
+        }
+        catch
+        {
+            if (held != 0)
+            {
+                await RollbackAsync(request, held, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        Record(decision, started);
+        return decision;
+    }
+
+    private Instant? NextEligible(DialRequest request, DenialReasonList reasons)
+    {
+        var allClear = reasons.AllClearAt;
+        if (allClear is not { } at || _callingWindow is null || reasons.AllOf(DenialCategory.CallingWindow))
+        {
+            // A window reason's clear instant already is the next open instant.
+            return allClear;
+        }
+
+        return _callingWindow.NextOpen(request, at);
+    }
+
+    private async ValueTask RollbackAsync(DialRequest request, ulong held, CancellationToken cancellationToken)
+    {
+        for (var i = _gates.Length - 1; i >= 0; i--)
+        {
+            if ((held & (1UL << i)) == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await _gates[i].RollbackAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // A failed rollback must not hide the denial; what the gate holds expires on its own.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                CoreLog.RollbackFailed(_logger, ex, _gates[i].Name, request.CallId);
+            }
+        }
+    }
+
+    private static void Record(in AdmissionDecision decision, long started)
+    {
+        var outcome = new KeyValuePair<string, object?>("dialer.decision", decision.IsAllowed ? "allowed" : "denied");
+        if (CoreMetrics.DecisionCounter.Enabled)
+        {
+            CoreMetrics.DecisionCounter.Add(
+                1,
+                outcome,
+                new KeyValuePair<string, object?>("dialer.reason", decision.IsAllowed ? "none" : decision.Reasons[0].Code));
+        }
+
+        if (started != 0)
+        {
+            CoreMetrics.DurationHistogram.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, outcome);
+        }
+    }
+}
