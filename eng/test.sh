@@ -169,5 +169,6 @@ failed=$((failed + bench_failed))
 if [ "$failed" -gt 0 ]; then status=1; fi
 if [ "$passed" -eq 0 ]; then log "no test passed"; status=1; fi
 
+stop_postgres
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
 exit "$status"
