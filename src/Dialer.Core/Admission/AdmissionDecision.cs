@@ -11,7 +11,7 @@ namespace Dialer.Core;
 /// A value type: a denial with one reason allocates nothing. <c>default(AdmissionDecision)</c> is a denial with no
 /// reasons and is never returned by <see cref="IDialAdmission"/>.
 /// </remarks>
-public readonly struct AdmissionDecision
+public readonly struct AdmissionDecision : IEquatable<AdmissionDecision>
 {
     private AdmissionDecision(bool allowed, Instant evaluatedAt, DenialReasonList reasons, Instant? nextEligibleAt, string? attemptId, AdmissionHolds holds, Instant? recordedAt, Instant? leaseExpiresAt)
     {
@@ -76,4 +76,22 @@ public readonly struct AdmissionDecision
     public override string ToString() => IsAllowed
         ? $"Allowed at {EvaluatedAt} (attempt {AttemptId}, holds {Holds})"
         : $"Denied at {EvaluatedAt}: {Reasons}; next eligible {(NextEligibleAt is { } n ? n.ToString() : "never")}";
+
+    /// <inheritdoc/>
+    public bool Equals(AdmissionDecision other) =>
+        IsAllowed == other.IsAllowed && EvaluatedAt == other.EvaluatedAt && Reasons == other.Reasons &&
+        NextEligibleAt == other.NextEligibleAt && string.Equals(AttemptId, other.AttemptId, StringComparison.Ordinal) &&
+        Holds == other.Holds && AttemptRecordedAt == other.AttemptRecordedAt && LeaseExpiresAt == other.LeaseExpiresAt;
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj is AdmissionDecision other && Equals(other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(IsAllowed, EvaluatedAt, Reasons, NextEligibleAt, AttemptId, Holds);
+
+#pragma warning disable CS1591
+    public static bool operator ==(AdmissionDecision left, AdmissionDecision right) => left.Equals(right);
+
+    public static bool operator !=(AdmissionDecision left, AdmissionDecision right) => !left.Equals(right);
+#pragma warning restore CS1591
 }

@@ -7,7 +7,7 @@ namespace Dialer.Core;
 /// The reasons of a denial: zero, one (held inline, so a single-reason denial allocates nothing) or several.
 /// A read-only value; enumerate it with <c>foreach</c> (no allocation) or index it.
 /// </summary>
-public readonly struct DenialReasonList : IReadOnlyList<DenialReason>
+public readonly struct DenialReasonList : IReadOnlyList<DenialReason>, IEquatable<DenialReasonList>
 {
     private readonly DenialReason _single;
     private readonly DenialReason[]? _many;
@@ -156,6 +156,46 @@ public readonly struct DenialReasonList : IReadOnlyList<DenialReason>
     IEnumerator<DenialReason> IEnumerable<DenialReason>.GetEnumerator() => GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>Two lists are equal when they hold equal reasons in the same order.</summary>
+    public bool Equals(DenialReasonList other)
+    {
+        if (Count != other.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < Count; i++)
+        {
+            if (this[i] != other[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj is DenialReasonList other && Equals(other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var r in this)
+        {
+            hash.Add(r);
+        }
+
+        return hash.ToHashCode();
+    }
+
+#pragma warning disable CS1591
+    public static bool operator ==(DenialReasonList left, DenialReasonList right) => left.Equals(right);
+
+    public static bool operator !=(DenialReasonList left, DenialReasonList right) => !left.Equals(right);
+#pragma warning restore CS1591
 
     /// <inheritdoc/>
     public override string ToString() => Count == 0 ? "(none)" : string.Join("; ", this.Select(r => r.ToString()));

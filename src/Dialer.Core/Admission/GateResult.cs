@@ -6,7 +6,7 @@ namespace Dialer.Core;
 /// What one <see cref="AdmissionGate"/> answered: allowed (and what it took, if anything) or denied with its reasons.
 /// A small value; the common results allocate nothing.
 /// </summary>
-public readonly struct GateResult
+public readonly struct GateResult : IEquatable<GateResult>
 {
     private GateResult(bool allowed, DenialReasonList reasons, AdmissionHolds holds, Instant? recordedAt, Instant? leaseExpiresAt)
     {
@@ -55,4 +55,24 @@ public readonly struct GateResult
 
         return new(false, reasons, AdmissionHolds.None, null, null);
     }
+
+    /// <inheritdoc/>
+    public bool Equals(GateResult other) =>
+        IsAllowed == other.IsAllowed && Reasons == other.Reasons && Holds == other.Holds &&
+        RecordedAt == other.RecordedAt && LeaseExpiresAt == other.LeaseExpiresAt;
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj is GateResult other && Equals(other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(IsAllowed, Reasons, Holds, RecordedAt, LeaseExpiresAt);
+
+    /// <inheritdoc/>
+    public override string ToString() => IsAllowed ? $"Allowed (holds {Holds})" : $"Denied: {Reasons}";
+
+#pragma warning disable CS1591
+    public static bool operator ==(GateResult left, GateResult right) => left.Equals(right);
+
+    public static bool operator !=(GateResult left, GateResult right) => !left.Equals(right);
+#pragma warning restore CS1591
 }
