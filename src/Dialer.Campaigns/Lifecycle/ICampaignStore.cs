@@ -33,7 +33,8 @@ public interface ICampaignStore
     /// Applies <paramref name="command"/> if the campaign is in <paramref name="expectedState"/> at
     /// <paramref name="expectedEpoch"/> (compare-and-set). First the command is checked against
     /// <see cref="CampaignLifecycle"/> from <paramref name="expectedState"/> (refusals <see cref="CampaignRefusal.AlreadyInState"/>,
-    /// <see cref="CampaignRefusal.NotAllowedFromState"/>, <see cref="CampaignRefusal.Terminal"/>, nothing read); then
+    /// <see cref="CampaignRefusal.NotAllowedFromState"/>, <see cref="CampaignRefusal.Terminal"/>; nothing is read and the
+    /// result echoes <paramref name="expectedState"/> and <paramref name="expectedEpoch"/>); then
     /// the compare-and-set runs and, if it matches nothing, the refusal is <see cref="CampaignRefusal.NotFound"/>,
     /// <see cref="CampaignRefusal.StateChanged"/> (the state differs) or <see cref="CampaignRefusal.StaleEpoch"/> (only the epoch differs).
     /// Ownership, epoch and checkpoint are unchanged; Start sets <see cref="CampaignSnapshot.StartedAt"/>, a terminal
@@ -70,4 +71,12 @@ public interface ICampaignStore
     /// a stalled former owner is rejected). The result carries the current state.
     /// </summary>
     ValueTask<CampaignResult> CheckpointAsync(CampaignCheckpoint checkpoint, Instant now, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gives up ownership (graceful shutdown) so another runner can claim the campaign at once instead of waiting for
+    /// the heartbeat to go stale: clears <see cref="CampaignSnapshot.OwnerId"/>, keeping epoch, state and checkpoint.
+    /// Refused with <see cref="CampaignRefusal.StaleEpoch"/> unless <paramref name="ownerId"/> and <paramref name="epoch"/>
+    /// are current. Every later write with that owner and epoch is rejected.
+    /// </summary>
+    ValueTask<CampaignResult> ReleaseOwnershipAsync(string campaignId, string ownerId, long epoch, Instant now, CancellationToken cancellationToken = default);
 }

@@ -197,4 +197,26 @@ public sealed class InMemoryCampaignStore : ICampaignStore
             return ValueTask.FromResult(CampaignResult.Success(c.State, c.Epoch));
         }
     }
+
+    /// <inheritdoc/>
+    public ValueTask<CampaignResult> ReleaseOwnershipAsync(string campaignId, string ownerId, long epoch, Instant now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(campaignId);
+        ArgumentNullException.ThrowIfNull(ownerId);
+        lock (_lock)
+        {
+            if (!_campaigns.TryGetValue(campaignId, out var c))
+            {
+                return ValueTask.FromResult(CampaignResult.Refused(CampaignRefusal.NotFound));
+            }
+
+            if (c.Epoch != epoch || !string.Equals(c.OwnerId, ownerId, StringComparison.Ordinal))
+            {
+                return ValueTask.FromResult(CampaignResult.Refused(CampaignRefusal.StaleEpoch, c.State, c.Epoch));
+            }
+
+            _campaigns[campaignId] = c with { OwnerId = null, UpdatedAt = now };
+            return ValueTask.FromResult(CampaignResult.Success(c.State, c.Epoch));
+        }
+    }
 }

@@ -414,6 +414,27 @@ public abstract class CampaignStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReleaseOwnership_CurrentOwner_LetsAnotherClaimAtOnceAndFencesTheOldOwner()
+    {
+        var store = await NewStoreAsync();
+        await InStateAsync(store, CampaignState.Running);
+        await store.TryClaimAsync("c", "host-a", T0, Stale);
+        await store.CheckpointAsync(new CampaignCheckpoint("c", "host-a", 1) { Cursor = 3, Processed = 3 }, T0);
+        Assert.Equal(CampaignResult.Success(CampaignState.Running, 1), await store.ReleaseOwnershipAsync("c", "host-a", 1, T0));
+        var released = (await store.GetAsync("c"))!;
+        Assert.Null(released.OwnerId);
+        Assert.Equal(3, released.Cursor);
+
+        var claim = await store.TryClaimAsync("c", "host-b", T0 + Duration.FromSeconds(1), Stale);
+        Assert.True(claim.Succeeded);
+        Assert.Equal(2, claim.Snapshot.Epoch);
+        Assert.Equal(3, claim.Snapshot.Cursor);
+        Assert.Equal(CampaignRefusal.StaleEpoch, (await store.CheckpointAsync(new CampaignCheckpoint("c", "host-a", 1) { Cursor = 4 }, T0 + Duration.FromSeconds(2))).Refusal);
+        Assert.Equal(CampaignRefusal.StaleEpoch, (await store.ReleaseOwnershipAsync("c", "host-a", 1, T0)).Refusal);
+        Assert.Equal(CampaignRefusal.NotFound, (await store.ReleaseOwnershipAsync("missing", "host-a", 1, T0)).Refusal);
+    }
+
+    [Fact]
     public async Task Reopen_KeepsStateOwnershipAndCheckpoint()
     {
         var store = await NewStoreAsync();
