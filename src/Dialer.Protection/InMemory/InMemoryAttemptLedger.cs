@@ -1,0 +1,901 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using Dialer.Core;
+using NodaTime;
+
+namespace Dialer.Protection;
+
+/// <summary>
+/// The default <see cref="IAttemptLedger"/>: everything in process memory, lost on restart (use the SQLite or
+/// PostgreSQL provider for durable protection). Evaluates with <see cref="ProtectionDecider"/> at
+/// <see cref="AttemptContext.At"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Thread-safe. State is split into 64 stripes, each with its own lock; an operation locks the stripes of every key
+/// it reads (the number, and the lead and subject when some rule or block needs them) in ascending stripe order, so
+/// check-and-record is atomic over all its keys and cannot deadlock.
+/// </para>
+/// <para>
+/// The allow and deny paths allocate nothing once a number's arrays have grown to their steady size. History is
+/// trimmed on every record to the longest horizon of the rules seen (and at least <see cref="MinimumRetention"/>),
+/// so the memory held per number is bounded by the attempts inside that horizon; <see cref="PurgeAsync"/> also drops
+/// numbers that are no longer called and blocks that have cleared.
+/// </para>
+/// <para>
+/// Lead- and subject-keyed limits need the attempts of a lead or subject across numbers: the ledger starts keeping
+/// those indexes the first time it sees rules that need them (rebuilding them from the numbers' history under every
+/// lock), and keeps them from then on.
+/// </para>
+/// </remarks>
+public sealed class InMemoryAttemptLedger : IAttemptLedger
+{
+    /// <summary>The default of <see cref="MinimumRetention"/>: one day.</summary>
+    public static readonly Duration DefaultMinimumRetention = Duration.FromDays(1);
+
+    private const int StripeCount = 64;
+    private const int StripeMask = StripeCount - 1;
+
+    private readonly Stripe[] _stripes;
+    private readonly ConcurrentDictionary<string, BlockLocation> _blockIndex = new(StringComparer.Ordinal);
+    private long _retentionNanos;
+    private volatile bool _trackLeads;
+    private volatile bool _trackSubjects;
+    private int _leadBlocks;
+
+    /// <summary>Creates an empty ledger.</summary>
+    /// <param name="minimumRetention">
+    /// How long attempts are kept at least, even when every rule looks back less far (so late outcomes still find their
+    /// attempt and re-recorded ids are still recognised); <see cref="DefaultMinimumRetention"/> when null.
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="minimumRetention"/> is negative.</exception>
+    public InMemoryAttemptLedger(Duration? minimumRetention = null)
+    {
+        var retention = minimumRetention ?? DefaultMinimumRetention;
+        if (retention < Duration.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(minimumRetention), retention, $"minimumRetention = {retention} must not be negative.");
+        }
+
+        MinimumRetention = retention;
+        _retentionNanos = retention.ToInt64Nanoseconds();
+        _stripes = new Stripe[StripeCount];
+        for (var i = 0; i < StripeCount; i++)
+        {
+            _stripes[i] = new Stripe();
+        }
+    }
+
+    /// <summary>How long attempts are kept at least.</summary>
+    public Duration MinimumRetention { get; }
+
+    /// <summary>How long attempts are kept: the longest of <see cref="MinimumRetention"/> and every rule horizon seen.</summary>
+    public Duration Retention => Duration.FromNanoseconds(Volatile.Read(ref _retentionNanos));
+
+    /// <summary>The number of distinct phone numbers with stored attempts or blocks.</summary>
+    public int TrackedNumbers
+    {
+        get
+        {
+            var total = 0;
+            foreach (var stripe in _stripes)
+            {
+                lock (stripe.Gate)
+                {
+                    total += stripe.Numbers.Count;
+                }
+            }
+
+            return total;
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<LedgerResult> TryRecordAttemptAsync(AttemptContext attempt, ProtectionRules rules, CancellationToken cancellationToken = default) =>
+        new(CheckAndRecord(attempt, rules, record: true, cancellationToken));
+
+    /// <inheritdoc/>
+    public ValueTask<LedgerResult> EvaluateAsync(AttemptContext attempt, ProtectionRules rules, CancellationToken cancellationToken = default) =>
+        new(CheckAndRecord(attempt, rules, record: false, cancellationToken));
+
+    /// <inheritdoc/>
+    public ValueTask<bool> VoidAttemptAsync(DialRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        var lead = request.LeadId;
+        var subject = request.SubjectKey;
+        Span<int> set = stackalloc int[3];
+        while (true)
+        {
+            var trackLeads = _trackLeads;
+            var trackSubjects = _trackSubjects;
+            var count = BuildLockSet(set, request.Phone, trackLeads ? lead : null, trackSubjects ? subject : null);
+            Enter(set[..count]);
+            try
+            {
+                if (trackLeads != _trackLeads || trackSubjects != _trackSubjects)
+                {
+                    continue;
+                }
+
+                var stripe = NumberStripe(request.Phone);
+                if (!stripe.Attempts.ContainsKey(request.CallId) || !stripe.Numbers.TryGetValue(request.Phone.Value, out var log))
+                {
+                    return new(false);
+                }
+
+                var position = log.IndexOf(request.CallId);
+                if (position < 0)
+                {
+                    return new(false);
+                }
+
+                var entry = log.Entries[position];
+                if (entry.HasOutcome)
+                {
+                    return new(false);
+                }
+
+                if ((trackLeads && !string.Equals(entry.LeadId, lead, StringComparison.Ordinal)) ||
+                    (trackSubjects && !string.Equals(entry.SubjectKey, subject, StringComparison.Ordinal)))
+                {
+                    // Recorded under other keys than this request states: lock those instead and try again.
+                    lead = entry.LeadId;
+                    subject = entry.SubjectKey;
+                    continue;
+                }
+
+                log.RemoveAt(position);
+                stripe.Attempts.Remove(request.CallId);
+                if (trackLeads)
+                {
+                    RemoveFrom(KeyStripe(lead).Leads, lead, request.CallId);
+                }
+
+                if (trackSubjects && subject is not null)
+                {
+                    RemoveFrom(KeyStripe(subject).Subjects, subject, request.CallId);
+                }
+
+                return new(true);
+            }
+            finally
+            {
+                Exit(set[..count]);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<OutcomeRecordStatus> RecordOutcomeAsync(CallOutcome outcome, IReadOnlyList<ProtectionBlock> blocks, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(blocks);
+        cancellationToken.ThrowIfCancellationRequested();
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            if (blocks[i].Id is null)
+            {
+                throw new ArgumentException($"blocks[{i}] is default(ProtectionBlock).", nameof(blocks));
+            }
+        }
+
+        var request = outcome.Request;
+        var set = new int[3 + blocks.Count];
+        List<(BlockLocation Location, string Id)>? relocated = null;
+        OutcomeRecordStatus status;
+        while (true)
+        {
+            var trackLeads = _trackLeads;
+            var trackSubjects = _trackSubjects;
+            var count = BuildLockSet(set, request.Phone, trackLeads ? request.LeadId : null, trackSubjects ? request.SubjectKey : null);
+            foreach (var block in blocks)
+            {
+                count = AddToSet(set, count, block.Target == BlockTarget.Number ? NumberStripeIndex(block.Phone) : KeyStripeIndex(block.LeadId!));
+            }
+
+            Enter(set.AsSpan(0, count));
+            try
+            {
+                if (trackLeads != _trackLeads || trackSubjects != _trackSubjects)
+                {
+                    continue;
+                }
+
+                status = ApplyOutcome(outcome, trackLeads, trackSubjects);
+                if (status != OutcomeRecordStatus.Unchanged)
+                {
+                    foreach (var block in blocks)
+                    {
+                        if (StoreBlockLocked(block) is { } old)
+                        {
+                            (relocated ??= []).Add((old, block.Id));
+                        }
+                    }
+                }
+
+                break;
+            }
+            finally
+            {
+                Exit(set.AsSpan(0, count));
+            }
+        }
+
+        if (relocated is not null)
+        {
+            foreach (var (location, id) in relocated)
+            {
+                RemoveRelocated(location, id);
+            }
+        }
+
+        return new(status);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<AttemptEntry?> GetAttemptAsync(string attemptId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(attemptId);
+        cancellationToken.ThrowIfCancellationRequested();
+        foreach (var stripe in _stripes)
+        {
+            lock (stripe.Gate)
+            {
+                if (stripe.Attempts.TryGetValue(attemptId, out var index) &&
+                    stripe.Numbers.TryGetValue(index.Phone, out var log) &&
+                    log.IndexOf(attemptId) is var position and >= 0)
+                {
+                    return new(log.Entries[position]);
+                }
+            }
+        }
+
+        return new((AttemptEntry?)null);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<AttemptEntry>> GetHistoryAsync(PhoneNumber phone, Instant since, CancellationToken cancellationToken = default)
+    {
+        CheckPhone(phone);
+        cancellationToken.ThrowIfCancellationRequested();
+        var stripe = NumberStripe(phone);
+        var result = new List<AttemptEntry>();
+        lock (stripe.Gate)
+        {
+            if (stripe.Numbers.TryGetValue(phone.Value, out var log))
+            {
+                foreach (var entry in log.Entries)
+                {
+                    if (entry.RecordedAt >= since)
+                    {
+                        result.Add(entry);
+                    }
+                }
+            }
+        }
+
+        result.Sort(static (a, b) => a.RecordedAt != b.RecordedAt ? a.RecordedAt.CompareTo(b.RecordedAt) : string.CompareOrdinal(a.AttemptId, b.AttemptId));
+        return new(result);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<ProtectionBlock>> GetBlocksAsync(PhoneNumber phone, string? leadId = null, CancellationToken cancellationToken = default)
+    {
+        CheckPhone(phone);
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = new List<ProtectionBlock>();
+        var stripe = NumberStripe(phone);
+        lock (stripe.Gate)
+        {
+            if (stripe.Numbers.TryGetValue(phone.Value, out var log))
+            {
+                result.AddRange(log.Blocks);
+            }
+        }
+
+        if (leadId is not null)
+        {
+            var leadStripe = KeyStripe(leadId);
+            lock (leadStripe.Gate)
+            {
+                if (leadStripe.Leads.TryGetValue(leadId, out var log))
+                {
+                    foreach (var block in log.Blocks)
+                    {
+                        if (block.Target == BlockTarget.Lead)
+                        {
+                            result.Add(block);
+                        }
+                    }
+                }
+            }
+        }
+
+        SortBlocks(result);
+        return new(result);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask UpsertBlockAsync(ProtectionBlock block, CancellationToken cancellationToken = default)
+    {
+        if (block.Id is null)
+        {
+            throw new ArgumentException("block is default(ProtectionBlock).", nameof(block));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var stripe = block.Target == BlockTarget.Number ? NumberStripe(block.Phone) : KeyStripe(block.LeadId!);
+        BlockLocation? relocated;
+        lock (stripe.Gate)
+        {
+            relocated = StoreBlockLocked(block);
+        }
+
+        if (relocated is { } old)
+        {
+            RemoveRelocated(old, block.Id);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> RemoveBlockAsync(string blockId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(blockId);
+        cancellationToken.ThrowIfCancellationRequested();
+        while (_blockIndex.TryGetValue(blockId, out var location))
+        {
+            var stripe = location.Stripe(this);
+            lock (stripe.Gate)
+            {
+                if (!_blockIndex.TryGetValue(blockId, out var current) || current != location)
+                {
+                    continue;
+                }
+
+                var log = location.Log(stripe);
+                if (log is not null && log.RemoveBlock(blockId, out var removed))
+                {
+                    OnBlockRemoved(removed);
+                    RemoveIfEmpty(stripe, location, log);
+                }
+
+                _blockIndex.TryRemove(blockId, out _);
+                return new(true);
+            }
+        }
+
+        return new(false);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<ProtectionBlock>> ListBlocksAsync(BlockKind kind, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = new List<ProtectionBlock>();
+        foreach (var (id, location) in _blockIndex)
+        {
+            var stripe = location.Stripe(this);
+            lock (stripe.Gate)
+            {
+                if (location.Log(stripe) is { } log && log.TryGetBlock(id, out var block) && block.Kind == kind)
+                {
+                    result.Add(block);
+                }
+            }
+        }
+
+        SortBlocks(result);
+        return new(result);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<int> PurgeAsync(Instant olderThan, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var removed = 0;
+        var emptyNumbers = new List<ulong>();
+        var emptyKeys = new List<string>();
+        foreach (var stripe in _stripes)
+        {
+            lock (stripe.Gate)
+            {
+                emptyNumbers.Clear();
+                foreach (var (phone, log) in stripe.Numbers)
+                {
+                    removed += log.TrimBefore(olderThan, stripe.Attempts);
+                    removed += log.PurgeBlocks(olderThan, OnBlockPurged);
+                    if (log.IsEmpty)
+                    {
+                        emptyNumbers.Add(phone);
+                    }
+                }
+
+                foreach (var phone in emptyNumbers)
+                {
+                    stripe.Numbers.Remove(phone);
+                }
+
+                removed += PurgeKeyed(stripe.Leads, olderThan, emptyKeys);
+                PurgeKeyed(stripe.Subjects, olderThan, emptyKeys);
+            }
+        }
+
+        return new(removed);
+    }
+
+    internal Stripe NumberStripe(PhoneNumber phone) => _stripes[NumberStripeIndex(phone)];
+
+    internal Stripe KeyStripe(string key) => _stripes[KeyStripeIndex(key)];
+
+    private static int NumberStripeIndex(PhoneNumber phone)
+    {
+        var v = phone.Value * 0x9E3779B97F4A7C15UL;
+        return (int)(v >> 58) & StripeMask;
+    }
+
+    private static int KeyStripeIndex(string key) => StringComparer.Ordinal.GetHashCode(key) & StripeMask;
+
+    private static void CheckPhone(PhoneNumber phone)
+    {
+        if (phone.IsDefault)
+        {
+            throw new ArgumentException("phone is default(PhoneNumber).", nameof(phone));
+        }
+    }
+
+    private LedgerResult CheckAndRecord(AttemptContext attempt, ProtectionRules rules, bool record, CancellationToken cancellationToken)
+    {
+        attempt.EnsureValid(nameof(attempt));
+        ArgumentNullException.ThrowIfNull(rules);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (rules.Horizon.ToInt64Nanoseconds() > Volatile.Read(ref _retentionNanos))
+        {
+            RaiseRetention(rules.Horizon);
+        }
+
+        if ((rules.NeedsLead && !_trackLeads) || (rules.NeedsSubject && !_trackSubjects))
+        {
+            StartTracking(rules.NeedsLead, rules.NeedsSubject);
+        }
+
+        var request = attempt.Request;
+        Span<int> set = stackalloc int[3];
+        while (true)
+        {
+            var trackLeads = _trackLeads;
+            var trackSubjects = _trackSubjects;
+            var readLeads = trackLeads || Volatile.Read(ref _leadBlocks) > 0;
+            var subject = trackSubjects ? request.SubjectKey : null;
+            var count = BuildLockSet(set, request.Phone, readLeads ? request.LeadId : null, subject);
+            Enter(set[..count]);
+            try
+            {
+                if (trackLeads != _trackLeads || trackSubjects != _trackSubjects)
+                {
+                    continue;
+                }
+
+                return CheckAndRecordLocked(attempt, rules, record, readLeads, trackLeads, subject);
+            }
+            finally
+            {
+                Exit(set[..count]);
+            }
+        }
+    }
+
+    private LedgerResult CheckAndRecordLocked(in AttemptContext attempt, ProtectionRules rules, bool record, bool readLeads, bool trackLeads, string? subject)
+    {
+        var request = attempt.Request;
+        var now = attempt.At;
+        var cutoff = now - Duration.FromNanoseconds(Volatile.Read(ref _retentionNanos));
+        var stripe = NumberStripe(request.Phone);
+        if (stripe.Numbers.TryGetValue(request.Phone.Value, out var numberLog) && numberLog.Count > 0)
+        {
+            numberLog.TrimBefore(cutoff, stripe.Attempts);
+        }
+
+        if (!record)
+        {
+            return stripe.Attempts.TryGetValue(request.CallId, out var known)
+                ? LedgerResult.AlreadyRecorded(now, known.RecordedAt)
+                : Evaluate(attempt, rules, numberLog, readLeads, subject, cutoff, out _, out _);
+        }
+
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(stripe.Attempts, request.CallId, out var exists);
+        if (exists)
+        {
+            return LedgerResult.AlreadyRecorded(now, slot.RecordedAt);
+        }
+
+        LedgerResult result;
+        KeyLog? leadLog, subjectLog;
+        try
+        {
+            result = Evaluate(attempt, rules, numberLog, readLeads, subject, cutoff, out leadLog, out subjectLog);
+        }
+        catch
+        {
+            stripe.Attempts.Remove(request.CallId);
+            throw;
+        }
+
+        if (!result.IsAllowed)
+        {
+            stripe.Attempts.Remove(request.CallId);
+            return result;
+        }
+
+        slot = new IndexEntry(request.Phone.Value, now);
+        var entry = AttemptEntry.FromRequest(request, now);
+        if (numberLog is null)
+        {
+            numberLog = new KeyLog();
+            stripe.Numbers.Add(request.Phone.Value, numberLog);
+        }
+
+        numberLog.Insert(entry);
+        if (trackLeads)
+        {
+            (leadLog ?? GetOrAdd(KeyStripe(request.LeadId).Leads, request.LeadId)).Insert(entry);
+        }
+
+        if (subject is not null)
+        {
+            (subjectLog ?? GetOrAdd(KeyStripe(subject).Subjects, subject)).Insert(entry);
+        }
+
+        return LedgerResult.Recorded(now);
+    }
+
+    private LedgerResult Evaluate(in AttemptContext attempt, ProtectionRules rules, KeyLog? numberLog, bool readLeads, string? subject, Instant cutoff, out KeyLog? leadLog, out KeyLog? subjectLog)
+    {
+        leadLog = null;
+        subjectLog = null;
+        if (readLeads && KeyStripe(attempt.Request.LeadId).Leads.TryGetValue(attempt.Request.LeadId, out leadLog))
+        {
+            leadLog.TrimBefore(cutoff, null);
+        }
+
+        if (subject is not null && KeyStripe(subject).Subjects.TryGetValue(subject, out subjectLog))
+        {
+            subjectLog.TrimBefore(cutoff, null);
+        }
+
+        return ProtectionDecider.Evaluate(
+            attempt,
+            rules,
+            numberLog is null ? default : numberLog.Entries,
+            leadLog is null ? default : leadLog.Entries,
+            subjectLog is null ? default : subjectLog.Entries,
+            numberLog is null ? default : numberLog.Blocks,
+            leadLog is null ? default : leadLog.Blocks);
+    }
+
+    private OutcomeRecordStatus ApplyOutcome(CallOutcome outcome, bool trackLeads, bool trackSubjects)
+    {
+        var request = outcome.Request;
+        var stripe = NumberStripe(request.Phone);
+        if (stripe.Attempts.ContainsKey(request.CallId) &&
+            stripe.Numbers.TryGetValue(request.Phone.Value, out var log) &&
+            log.IndexOf(request.CallId) is var position and >= 0)
+        {
+            var entry = log.Entries[position];
+            OutcomeRecordStatus status;
+            if (!entry.HasOutcome)
+            {
+                status = OutcomeRecordStatus.Recorded;
+            }
+            else if (entry.OutcomeCategory == DispositionCategory.Unknown && !outcome.Disposition.IsUnknown)
+            {
+                status = OutcomeRecordStatus.Updated;
+            }
+            else
+            {
+                return OutcomeRecordStatus.Unchanged;
+            }
+
+            log.SetAt(position, entry.WithOutcome(outcome.Disposition, outcome.OccurredAt));
+            return status;
+        }
+
+        // The call happened but the ledger does not hold it: record it at the outcome's instant so it counts.
+        var added = AttemptEntry.FromRequest(request, outcome.OccurredAt).WithOutcome(outcome.Disposition, outcome.OccurredAt);
+        GetOrAdd(stripe.Numbers, request.Phone.Value).Insert(added);
+        stripe.Attempts[request.CallId] = new IndexEntry(request.Phone.Value, outcome.OccurredAt);
+        if (trackLeads)
+        {
+            GetOrAdd(KeyStripe(request.LeadId).Leads, request.LeadId).Insert(added);
+        }
+
+        if (trackSubjects && request.SubjectKey is { } subject)
+        {
+            GetOrAdd(KeyStripe(subject).Subjects, subject).Insert(added);
+        }
+
+        return OutcomeRecordStatus.RecordedAsNewAttempt;
+    }
+
+    /// <summary>
+    /// Stores a block in its target's log; the caller holds the target's stripe lock. Returns where a block with the
+    /// same id was stored under another target (the caller removes it after releasing its locks), or null.
+    /// </summary>
+    private BlockLocation? StoreBlockLocked(in ProtectionBlock block)
+    {
+        var location = BlockLocation.Of(block);
+        var stripe = location.Stripe(this);
+        var log = location.Target == BlockTarget.Number
+            ? GetOrAdd(stripe.Numbers, location.Phone)
+            : GetOrAdd(stripe.Leads, location.LeadId!);
+        var replaced = log.UpsertBlock(block);
+        if (!replaced && block.Target == BlockTarget.Lead)
+        {
+            Interlocked.Increment(ref _leadBlocks);
+        }
+
+        var previous = _blockIndex.GetOrAdd(block.Id, location);
+        if (previous == location)
+        {
+            return null;
+        }
+
+        // The same id was stored under another target: the new block is in force first, then the old one goes.
+        _blockIndex[block.Id] = location;
+        return previous;
+    }
+
+    private void RemoveRelocated(BlockLocation old, string id)
+    {
+        var stripe = old.Stripe(this);
+        lock (stripe.Gate)
+        {
+            RemoveOld(stripe, old, id);
+        }
+    }
+
+    private void RemoveOld(Stripe stripe, BlockLocation old, string id)
+    {
+        if (old.Log(stripe) is { } log && log.RemoveBlock(id, out var removed))
+        {
+            OnBlockRemoved(removed);
+        }
+    }
+
+    private void OnBlockRemoved(in ProtectionBlock block)
+    {
+        if (block.Target == BlockTarget.Lead)
+        {
+            Interlocked.Decrement(ref _leadBlocks);
+        }
+    }
+
+    private void OnBlockPurged(ProtectionBlock block)
+    {
+        OnBlockRemoved(block);
+        if (_blockIndex.TryGetValue(block.Id, out var location) && location == BlockLocation.Of(block))
+        {
+            _blockIndex.TryRemove(new KeyValuePair<string, BlockLocation>(block.Id, location));
+        }
+    }
+
+    private int PurgeKeyed(Dictionary<string, KeyLog> logs, Instant olderThan, List<string> empty)
+    {
+        var removed = 0;
+        empty.Clear();
+        foreach (var (key, log) in logs)
+        {
+            log.TrimBefore(olderThan, null);
+            removed += log.PurgeBlocks(olderThan, OnBlockPurged);
+            if (log.IsEmpty)
+            {
+                empty.Add(key);
+            }
+        }
+
+        foreach (var key in empty)
+        {
+            logs.Remove(key);
+        }
+
+        return removed;
+    }
+
+    private static void RemoveIfEmpty(Stripe stripe, BlockLocation location, KeyLog log)
+    {
+        if (!log.IsEmpty)
+        {
+            return;
+        }
+
+        if (location.Target == BlockTarget.Number)
+        {
+            stripe.Numbers.Remove(location.Phone);
+        }
+        else
+        {
+            stripe.Leads.Remove(location.LeadId!);
+        }
+    }
+
+    private static void RemoveFrom(Dictionary<string, KeyLog> logs, string key, string attemptId)
+    {
+        if (logs.TryGetValue(key, out var log) && log.IndexOf(attemptId) is var position and >= 0)
+        {
+            log.RemoveAt(position);
+        }
+    }
+
+    private static KeyLog GetOrAdd<TKey>(Dictionary<TKey, KeyLog> logs, TKey key)
+        where TKey : notnull
+    {
+        ref var log = ref CollectionsMarshal.GetValueRefOrAddDefault(logs, key, out _);
+        return log ??= new KeyLog();
+    }
+
+    private static void SortBlocks(List<ProtectionBlock> blocks) =>
+        blocks.Sort(static (a, b) => a.CreatedAt != b.CreatedAt ? a.CreatedAt.CompareTo(b.CreatedAt) : string.CompareOrdinal(a.Id, b.Id));
+
+    private void RaiseRetention(Duration horizon)
+    {
+        var wanted = horizon.ToInt64Nanoseconds();
+        var current = Volatile.Read(ref _retentionNanos);
+        while (wanted > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _retentionNanos, wanted, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    private void StartTracking(bool leads, bool subjects)
+    {
+        EnterAll();
+        try
+        {
+            var addLeads = leads && !_trackLeads;
+            var addSubjects = subjects && !_trackSubjects;
+            if (!addLeads && !addSubjects)
+            {
+                return;
+            }
+
+            foreach (var stripe in _stripes)
+            {
+                foreach (var log in stripe.Numbers.Values)
+                {
+                    foreach (var entry in log.Entries)
+                    {
+                        if (addLeads)
+                        {
+                            GetOrAdd(KeyStripe(entry.LeadId).Leads, entry.LeadId).Insert(entry);
+                        }
+
+                        if (addSubjects && entry.SubjectKey is { } subject)
+                        {
+                            GetOrAdd(KeyStripe(subject).Subjects, subject).Insert(entry);
+                        }
+                    }
+                }
+            }
+
+            _trackLeads |= addLeads;
+            _trackSubjects |= addSubjects;
+        }
+        finally
+        {
+            ExitAll();
+        }
+    }
+
+    private static int BuildLockSet(Span<int> set, PhoneNumber phone, string? lead, string? subject)
+    {
+        set[0] = NumberStripeIndex(phone);
+        var count = 1;
+        if (lead is not null)
+        {
+            count = AddToSet(set, count, KeyStripeIndex(lead));
+        }
+
+        if (subject is not null)
+        {
+            count = AddToSet(set, count, KeyStripeIndex(subject));
+        }
+
+        return count;
+    }
+
+    /// <summary>Inserts <paramref name="index"/> into the sorted, distinct prefix of <paramref name="set"/>.</summary>
+    private static int AddToSet(Span<int> set, int count, int index)
+    {
+        var i = count;
+        while (i > 0 && set[i - 1] > index)
+        {
+            i--;
+        }
+
+        if (i > 0 && set[i - 1] == index)
+        {
+            return count;
+        }
+
+        for (var j = count; j > i; j--)
+        {
+            set[j] = set[j - 1];
+        }
+
+        set[i] = index;
+        return count + 1;
+    }
+
+    private void Enter(ReadOnlySpan<int> set)
+    {
+        for (var i = 0; i < set.Length; i++)
+        {
+            _stripes[set[i]].Gate.Enter();
+        }
+    }
+
+    private void Exit(ReadOnlySpan<int> set)
+    {
+        for (var i = set.Length - 1; i >= 0; i--)
+        {
+            _stripes[set[i]].Gate.Exit();
+        }
+    }
+
+    private void EnterAll()
+    {
+        foreach (var stripe in _stripes)
+        {
+            stripe.Gate.Enter();
+        }
+    }
+
+    private void ExitAll()
+    {
+        for (var i = _stripes.Length - 1; i >= 0; i--)
+        {
+            _stripes[i].Gate.Exit();
+        }
+    }
+
+    /// <summary>Where an attempt id lives: its number, and when it was recorded.</summary>
+    internal readonly record struct IndexEntry(ulong Phone, Instant RecordedAt);
+
+    /// <summary>Where a block is stored.</summary>
+    private readonly record struct BlockLocation(BlockTarget Target, ulong Phone, string? LeadId)
+    {
+        public static BlockLocation Of(in ProtectionBlock block) =>
+            block.Target == BlockTarget.Number ? new(BlockTarget.Number, block.Phone.Value, null) : new(BlockTarget.Lead, 0, block.LeadId);
+
+        public Stripe Stripe(InMemoryAttemptLedger ledger) =>
+            Target == BlockTarget.Number ? ledger._stripes[NumberStripeIndex(PhoneNumber.FromValue(Phone))] : ledger.KeyStripe(LeadId!);
+
+        public KeyLog? Log(Stripe stripe) => Target == BlockTarget.Number
+            ? stripe.Numbers.GetValueOrDefault(Phone)
+            : stripe.Leads.GetValueOrDefault(LeadId!);
+    }
+
+    /// <summary>One lock and the state of the keys that hash to it.</summary>
+    internal sealed class Stripe
+    {
+        public Lock Gate { get; } = new();
+
+        public Dictionary<ulong, KeyLog> Numbers { get; } = [];
+
+        public Dictionary<string, KeyLog> Leads { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, KeyLog> Subjects { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, IndexEntry> Attempts { get; } = new(StringComparer.Ordinal);
+    }
+
+}
