@@ -173,7 +173,7 @@ public sealed class InMemorySlotStore : ISlotStore
     {
         lock (_lock)
         {
-            var n = ReclaimLocked(now);
+            var n = ReclaimLocked(now, lazy: false);
             return ValueTask.FromResult(n);
         }
     }
@@ -251,7 +251,7 @@ public sealed class InMemorySlotStore : ISlotStore
             {
                 if (reclaim)
                 {
-                    ReclaimLocked(now);
+                    ReclaimLocked(now, lazy: true);
                     if (counters[i].Held < limit)
                     {
                         continue;
@@ -323,7 +323,7 @@ public sealed class InMemorySlotStore : ISlotStore
         return live;
     }
 
-    private int ReclaimLocked(Instant now)
+    private int ReclaimLocked(Instant now, bool lazy)
     {
         if (now < _expiryBound)
         {
@@ -347,9 +347,10 @@ public sealed class InMemorySlotStore : ISlotStore
         }
 
         _expiryBound = bound;
-        if (reclaimed > 0)
+        _reclaimedTotal += reclaimed;
+        if (lazy && reclaimed > 0)
         {
-            _reclaimedTotal += reclaimed;
+            // Explicit reclaims are counted by their caller (SlotManager); lazy ones are only visible here.
             CampaignsMetrics.RecordReclaimed(reclaimed);
         }
 
