@@ -116,7 +116,7 @@ public sealed class ProtectionOptionsValidator : IValidateOptions<ProtectionOpti
             foreach (var (code, rule) in o.Dispositions)
             {
                 var path = $"{nameof(o.Dispositions)}:{code}";
-                if (!Disposition.TryGetWellKnown(code, out _) && Disposition.ValidateCustomCode(code?.ToLowerInvariant()) is { } problem)
+                if (!Disposition.TryGetWellKnown(code, out _) && Disposition.ValidateCustomCode(code) is { } problem)
                 {
                     errors.Add(path, code, problem);
                 }
