@@ -1,25 +1,44 @@
 using System.CommandLine;
+using Dialer.Samples.Console.Commands;
+using Dialer.Samples.Console.Hosting;
 
 namespace Dialer.Samples.Console;
 
-/// <summary>The <c>dialer</c> console host. Commands are added as the packages land.</summary>
+/// <summary>The <c>dialer</c> console host: simulate a campaign end to end, explain any decision, operate the suite.</summary>
 public static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
         var root = new RootCommand("dialer — simulate, check and operate outbound-call admission with Dialer.Libraries.");
-        var data = new Option<DirectoryInfo>("--data")
+        root.Options.Add(GlobalOptions.Data);
+        root.Options.Add(GlobalOptions.Store);
+        root.Options.Add(GlobalOptions.Connection);
+        root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(WindowCommand.Create());
+        root.Subcommands.Add(ConfigCommands.Create());
+        root.SetAction(parseResult => root.Parse("--help").Invoke());
+
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
         {
-            Description = "Directory holding dialer.db and dialer.json.",
-            DefaultValueFactory = _ => new DirectoryInfo("./data"),
-            Recursive = true,
-        };
-        root.Options.Add(data);
-        root.SetAction(parseResult =>
+            // One clear message naming the argument and value, exit code 2; nothing is opened or changed.
+            System.Console.Error.WriteLine($"dialer: {parseResult.Errors[0].Message}");
+            return ExitCodes.BadInput;
+        }
+
+        try
         {
-            // No command given: show help, as `dialer --help` would.
-            return root.Parse("--help").Invoke();
-        });
-        return root.Parse(args).Invoke();
+            return await parseResult.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (UsageException ex)
+        {
+            System.Console.Error.WriteLine($"dialer: {ex.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            System.Console.Error.WriteLine("dialer: cancelled.");
+            return ExitCodes.Error;
+        }
     }
 }

@@ -1,0 +1,11 @@
+namespace Dialer.Samples.Console.Hosting;
+
+/// <summary>Where the suite keeps its state.</summary>
+internal enum StoreKind
+{
+    /// <summary>The embedded default: <c>dialer.db</c> in the data directory.</summary>
+    Sqlite = 0,
+
+    /// <summary>A PostgreSQL database shared by many hosts (<c>--connection</c>).</summary>
+    Postgres = 1,
+}
