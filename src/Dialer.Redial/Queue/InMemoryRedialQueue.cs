@@ -16,7 +16,7 @@ namespace Dialer.Redial;
 /// </remarks>
 public sealed class InMemoryRedialQueue : IRedialQueue
 {
-    private const int CompactionSlack = 4096;
+    private const int DefaultCompactionSlack = 4096;
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Node> _items = new(StringComparer.Ordinal);
@@ -25,7 +25,29 @@ public sealed class InMemoryRedialQueue : IRedialQueue
     private readonly Dictionary<string, PriorityQueue<HeapRef, Instant>> _dueByCampaign = new(StringComparer.Ordinal);
     private long _live;
     private long _heapEntries;
+    private readonly int _compactionSlack;
     private long _tokens;
+
+    /// <summary>Creates an empty queue.</summary>
+    public InMemoryRedialQueue()
+        : this(DefaultCompactionSlack)
+    {
+    }
+
+    /// <summary>Creates an empty queue whose heaps are rebuilt once stale entries exceed live items plus <paramref name="compactionSlack"/> (tests use a small slack).</summary>
+    internal InMemoryRedialQueue(int compactionSlack) => _compactionSlack = compactionSlack;
+
+    /// <summary>How many heap entries (live and stale) the queue holds; for tests.</summary>
+    internal long HeapEntries
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _heapEntries;
+            }
+        }
+    }
 
     /// <inheritdoc/>
     public ValueTask<bool> EnqueueAsync(RedialEntry entry, Instant now, CancellationToken cancellationToken = default)
@@ -374,7 +396,7 @@ public sealed class InMemoryRedialQueue : IRedialQueue
 
     private void CompactIfNeeded()
     {
-        if (_heapEntries <= (2 * _live) + CompactionSlack)
+        if (_heapEntries <= (2 * _live) + _compactionSlack)
         {
             return;
         }
