@@ -12,4 +12,14 @@ internal static class Sync
 
         return pending.Result;
     }
+
+    public static void Run(ValueTask pending)
+    {
+        if (!pending.IsCompletedSuccessfully)
+        {
+            throw new InvalidOperationException("Expected a synchronously completed operation.");
+        }
+
+        pending.GetAwaiter().GetResult();
+    }
 }
