@@ -26,6 +26,11 @@ internal sealed class ZoneTable
     private readonly long[] _fastLo;
     private readonly long[] _fastHi;
 
+    // Bucket b (2^BucketShift ticks, about 325 days, from s_origin) starts inside interval _buckets[b].
+    private const int BucketShift = 48;
+    private static readonly long s_origin = Instant.FromUtc(MinYear, 1, 1, 0, 0).ToUnixTimeTicks();
+    private readonly int[] _buckets;
+
     private ZoneTable(DateTimeZone zone)
     {
         Zone = zone;
@@ -47,6 +52,13 @@ internal sealed class ZoneTable
             _fastLo[i] = _starts[i] + FastMargin;
             _fastHi[i] = _ends[i] - FastMargin;
         }
+
+        var bucketCount = (int)((to.ToUnixTimeTicks() - s_origin) >> BucketShift) + 1;
+        _buckets = new int[bucketCount];
+        for (var b = 0; b < bucketCount; b++)
+        {
+            _buckets[b] = Search(s_origin + ((long)b << BucketShift));
+        }
     }
 
     public DateTimeZone Zone { get; }
@@ -57,6 +69,24 @@ internal sealed class ZoneTable
 
     /// <summary>The index of the interval holding <paramref name="ticks"/>.</summary>
     public int Find(long ticks)
+    {
+        var b = (ticks - s_origin) >> BucketShift;
+        if ((ulong)b < (ulong)_buckets.Length)
+        {
+            var i = _buckets[b];
+            var ends = _ends;
+            while (ticks >= ends[i])
+            {
+                i++;
+            }
+
+            return i;
+        }
+
+        return Search(ticks);
+    }
+
+    private int Search(long ticks)
     {
         var starts = _starts;
         int lo = 0, hi = starts.Length - 1;

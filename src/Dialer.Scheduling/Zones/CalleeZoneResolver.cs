@@ -139,15 +139,30 @@ public sealed class CalleeZoneResolver : ICalleeZoneResolver
         }
 
         var key = (kind << 60) | (sourceId << 40) | ((long)(region?.Id ?? 0) << 20) | (long)(presumed?.Id ?? 0);
-        if (_sets.TryGetValue(key, out var set))
+
+        // One-entry cache per explicit zone (the common case of hosts that know the callee's zone): a reference read.
+        if (zone is not null && zone.Last is { } last && last.Key == key)
         {
-            return set;
+            return last;
         }
 
-        return _sets.GetOrAdd(key, _ => BuildSet(kind, zone, region, regionSource, prefix, presumed));
+        if (!_sets.TryGetValue(key, out var set))
+        {
+            set = AddSet(key, kind, zone, region, regionSource, prefix, presumed);
+        }
+
+        if (zone is not null)
+        {
+            zone.Last = set;
+        }
+
+        return set;
     }
 
-    private CandidateSet BuildSet(long kind, ZoneEntry? zone, RegionEntry? region, CalleeZoneSource regionSource, PrefixEntry? prefix, RegionEntry? presumed)
+    private CandidateSet AddSet(long key, long kind, ZoneEntry? zone, RegionEntry? region, CalleeZoneSource regionSource, PrefixEntry? prefix, RegionEntry? presumed) =>
+        _sets.GetOrAdd(key, _ => BuildSet(key, kind, zone, region, regionSource, prefix, presumed));
+
+    private CandidateSet BuildSet(long key, long kind, ZoneEntry? zone, RegionEntry? region, CalleeZoneSource regionSource, PrefixEntry? prefix, RegionEntry? presumed)
     {
         var c = Compiled;
         var (tables, source) = kind switch
@@ -182,7 +197,7 @@ public sealed class CalleeZoneResolver : ICalleeZoneResolver
             }
         }
 
-        return new CandidateSet(zones, [.. regions.Select(r => r.Code)], [.. layers]);
+        return new CandidateSet(key, zones, [.. regions.Select(r => r.Code)], [.. layers]);
     }
 
     private ZoneEntry? LookupZone(string id)
@@ -247,8 +262,10 @@ public sealed class CalleeZoneResolver : ICalleeZoneResolver
         }
 
         var key = ((ulong)digits << 56) | prefix;
-        return _prefixes.TryGetValue(key, out var entry) ? entry : _prefixes.GetOrAdd(key, _ => CreatePrefix(phone));
+        return _prefixes.TryGetValue(key, out var entry) ? entry : AddPrefix(key, phone);
     }
+
+    private PrefixEntry AddPrefix(ulong key, ulong phone) => _prefixes.GetOrAdd(key, static (_, state) => state.Self.CreatePrefix(state.Phone), (Self: this, Phone: phone));
 
     private PrefixEntry CreateNanp(int area, ulong phone)
     {
@@ -311,12 +328,15 @@ public sealed class CalleeZoneResolver : ICalleeZoneResolver
     }
 }
 
-/// <summary>A zone known by id.</summary>
+/// <summary>A zone known by id, with the candidate set it last resolved to.</summary>
 internal sealed class ZoneEntry(int id, ZoneTable table)
 {
     public int Id { get; } = id;
 
     public ZoneTable Table { get; } = table;
+
+    /// <summary>The candidate set this zone last resolved to (a racy one-entry cache: any value read is a valid set).</summary>
+    public CandidateSet? Last { get; set; }
 }
 
 /// <summary>A region: its zones and its jurisdiction rules.</summary>
@@ -342,8 +362,10 @@ internal sealed class PrefixEntry(int id, ZoneTable[] zones, RegionEntry? presum
 }
 
 /// <summary>A resolved set of callee candidates with the callee-side layers (legal hours, jurisdiction rules) bound to zones.</summary>
-internal sealed class CandidateSet(CalleeZone[] zones, string[] regions, BoundLayer[] layers)
+internal sealed class CandidateSet(long key, CalleeZone[] zones, string[] regions, BoundLayer[] layers)
 {
+    public long Key { get; } = key;
+
     public CalleeZone[] Zones { get; } = zones;
 
     public string[] Regions { get; } = regions;
