@@ -112,10 +112,34 @@ public static class ProtectionDecider
         }
 
         var date = at.InZone(zone).Date;
-        var start = zone.AtStartOfDay(date).ToInstant();
-        var end = zone.AtStartOfDay(date.PlusDays(1)).ToInstant();
+        var start = StartOfDay(zone, date);
+        var end = StartOfDay(zone, date.PlusDays(1));
         t_lastDay = new DayBounds(zone, start, end);
         return (start, end);
+    }
+
+    /// <summary>
+    /// The first instant of <paramref name="date"/> in <paramref name="zone"/> (NodaTime's <c>AtStartOfDay</c>, also for a
+    /// skipped day), without allocating when no offset change lies near that midnight (the common case).
+    /// </summary>
+    private static Instant StartOfDay(DateTimeZone zone, LocalDate date)
+    {
+        var asIfUtc = date.AtMidnight().InUtc().ToInstant();
+        var offset = zone.GetUtcOffset(asIfUtc);
+        var candidate = asIfUtc - Duration.FromSeconds(offset.Seconds);
+        var interval = zone.GetZoneInterval(candidate);
+        var margin = Duration.FromHours(30);
+        if (interval.WallOffset == offset &&
+            (!interval.HasStart || candidate - interval.Start > margin) &&
+            (!interval.HasEnd || interval.End - candidate > margin))
+        {
+            return candidate;
+        }
+
+        // An offset change near midnight: a repeated midnight starts the day at its earlier occurrence; a skipped one
+        // (or a skipped day, as in Pacific/Apia on 2011-12-30) at the first instant after the gap.
+        var mapping = zone.MapLocal(date.AtMidnight());
+        return mapping.Count > 0 ? mapping.First().ToInstant() : mapping.LateInterval.Start;
     }
 
     private static void AddBlocks(ref ReasonCollector reasons, DialRequest request, Instant now, ReadOnlySpan<ProtectionBlock> blocks)
