@@ -129,16 +129,22 @@ public sealed class CallingWindowService : ICallingWindowEvaluator
 
     private static long Ticks(Instant at)
     {
-        if (at < s_min || at >= s_max)
+        var ticks = at.ToUnixTimeTicks();
+        if ((ulong)(ticks - s_minTicks) >= (ulong)(s_maxTicks - s_minTicks))
         {
-            throw new ArgumentOutOfRangeException(nameof(at), at, $"Calling windows are computed for instants in [{s_min}, {s_max}).");
+            ThrowOutOfRange(at);
         }
 
-        return at.ToUnixTimeTicks();
+        return ticks;
     }
+
+    private static void ThrowOutOfRange(Instant at) =>
+        throw new ArgumentOutOfRangeException(nameof(at), at, $"Calling windows are computed for instants in [{s_min}, {s_max}).");
 
     private static readonly Instant s_min = Instant.FromUtc(ZoneTable.MinYear + 1, 1, 1, 0, 0);
     private static readonly Instant s_max = Instant.FromUtc(ZoneTable.MaxYear - 1, 1, 1, 0, 0);
+    private static readonly long s_minTicks = s_min.ToUnixTimeTicks();
+    private static readonly long s_maxTicks = s_max.ToUnixTimeTicks();
 
     private long Limit(Instant from) => Ticks(from) + _horizonTicks;
 

@@ -35,6 +35,7 @@ public sealed class CalleeZoneResolver : ICalleeZoneResolver
     private readonly Dictionary<string, RegionEntry> _regions = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _gate = new();
     private Dictionary<string, ZoneEntry> _zones = new(StringComparer.Ordinal);
+    private ZoneEntry? _lastZone;
     private int _nextZoneId;
     private int _nextPrefixId;
 
@@ -202,8 +203,15 @@ public sealed class CalleeZoneResolver : ICalleeZoneResolver
 
     private ZoneEntry? LookupZone(string id)
     {
+        var last = _lastZone;
+        if (last is not null && string.Equals(last.Name, id, StringComparison.Ordinal))
+        {
+            return last;
+        }
+
         if (Volatile.Read(ref _zones).TryGetValue(id, out var entry))
         {
+            _lastZone = entry;
             return entry;
         }
 
@@ -220,7 +228,7 @@ public sealed class CalleeZoneResolver : ICalleeZoneResolver
                 return entry;
             }
 
-            entry = new ZoneEntry(++_nextZoneId, ZoneTable.For(zone));
+            entry = new ZoneEntry(++_nextZoneId, id, ZoneTable.For(zone));
             var copy = new Dictionary<string, ZoneEntry>(_zones, StringComparer.Ordinal) { [id] = entry };
             Volatile.Write(ref _zones, copy);
             return entry;
@@ -329,9 +337,12 @@ public sealed class CalleeZoneResolver : ICalleeZoneResolver
 }
 
 /// <summary>A zone known by id, with the candidate set it last resolved to.</summary>
-internal sealed class ZoneEntry(int id, ZoneTable table)
+internal sealed class ZoneEntry(int id, string name, ZoneTable table)
 {
     public int Id { get; } = id;
+
+    /// <summary>The id as the caller spelled it (the dictionary key).</summary>
+    public string Name { get; } = name;
 
     public ZoneTable Table { get; } = table;
 
