@@ -3,6 +3,7 @@ using Dialer.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
@@ -60,7 +61,8 @@ public static class DialerBuilderSchedulingExtensions
             sp => new SchedulingOptionsValidator(sp.GetRequiredService<IDateTimeZoneProvider>())));
         services.TryAddSingleton(sp => new CalleeZoneResolver(
             sp.GetRequiredService<IOptions<SchedulingOptions>>(),
-            sp.GetRequiredService<IDateTimeZoneProvider>()));
+            sp.GetRequiredService<IDateTimeZoneProvider>(),
+            sp.GetService<ILogger<CalleeZoneResolver>>()));
         services.TryAddSingleton<ICalleeZoneResolver>(sp => sp.GetRequiredService<CalleeZoneResolver>());
         services.TryAddSingleton(sp => new CallingWindowService(
             sp.GetRequiredService<CalleeZoneResolver>(),

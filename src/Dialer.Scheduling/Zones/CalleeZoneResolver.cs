@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Dialer.Core;
 using Dialer.Scheduling.Internal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using PhoneNumbers;
@@ -24,7 +26,7 @@ namespace Dialer.Scheduling;
 /// </para>
 /// <para>Thread-safe. A cached resolution allocates nothing.</para>
 /// </remarks>
-public sealed class CalleeZoneResolver : ICalleeZoneResolver
+public sealed partial class CalleeZoneResolver : ICalleeZoneResolver
 {
     private const ulong NanpMin = 10_000_000_000UL;
     private const ulong NanpMax = 19_999_999_999UL;
@@ -34,6 +36,7 @@ public sealed class CalleeZoneResolver : ICalleeZoneResolver
     private readonly PrefixEntry?[] _nanp = new PrefixEntry?[1000];
     private readonly Dictionary<string, RegionEntry> _regions = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _gate = new();
+    private readonly ILogger _logger;
     private Dictionary<string, ZoneEntry> _zones = new(StringComparer.Ordinal);
     private ZoneEntry? _lastZone;
     private int _nextZoneId;
@@ -49,14 +52,18 @@ public sealed class CalleeZoneResolver : ICalleeZoneResolver
     }
 
     /// <summary>Creates a resolver from DI options.</summary>
-    public CalleeZoneResolver(IOptions<SchedulingOptions> options, IDateTimeZoneProvider zoneProvider)
-        : this(options?.Value ?? throw new ArgumentNullException(nameof(options)), zoneProvider)
+    /// <param name="options">The options; copied.</param>
+    /// <param name="zoneProvider">The zone provider.</param>
+    /// <param name="logger">Logs (at Warning) a request zone id the provider does not know, which is then ignored.</param>
+    public CalleeZoneResolver(IOptions<SchedulingOptions> options, IDateTimeZoneProvider zoneProvider, ILogger<CalleeZoneResolver>? logger = null)
+        : this(CompiledScheduling.CompileOrThrow(options?.Value ?? throw new ArgumentNullException(nameof(options)), zoneProvider ?? throw new ArgumentNullException(nameof(zoneProvider))), logger)
     {
     }
 
-    internal CalleeZoneResolver(CompiledScheduling compiled)
+    internal CalleeZoneResolver(CompiledScheduling compiled, ILogger? logger = null)
     {
         Compiled = compiled;
+        _logger = logger ?? NullLogger.Instance;
         var id = 0;
         foreach (var code in UsRegions.Codes.Concat(compiled.RegionZones.Keys).Concat(compiled.RulesByRegion.Keys))
         {
@@ -141,8 +148,10 @@ public sealed class CalleeZoneResolver : ICalleeZoneResolver
 
         var key = (kind << 60) | (sourceId << 40) | ((long)(region?.Id ?? 0) << 20) | (long)(presumed?.Id ?? 0);
 
-        // One-entry cache per explicit zone (the common case of hosts that know the callee's zone): a reference read.
-        if (zone is not null && zone.Last is { } last && last.Key == key)
+        // One-entry cache on the explicit zone, or on the prefix when it is the only evidence: a reference read.
+        var prefixOwns = zone is null && region is null && prefix is not null;
+        var last = zone is not null ? zone.Last : prefixOwns ? prefix!.Last : null;
+        if (last is not null && last.Key == key)
         {
             return last;
         }
@@ -155,6 +164,10 @@ public sealed class CalleeZoneResolver : ICalleeZoneResolver
         if (zone is not null)
         {
             zone.Last = set;
+        }
+        else if (prefixOwns)
+        {
+            prefix!.Last = set;
         }
 
         return set;
@@ -218,6 +231,11 @@ public sealed class CalleeZoneResolver : ICalleeZoneResolver
         var zone = Compiled.Provider.GetZoneOrNull(id);
         if (zone is null)
         {
+            if (_logger.IsEnabled(LogLevel.Warning))
+            {
+                LogUnknownZone(_logger, id);
+            }
+
             return null;
         }
 
@@ -323,6 +341,9 @@ public sealed class CalleeZoneResolver : ICalleeZoneResolver
         return new PrefixEntry(id, [.. tables], presumed);
     }
 
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Callee zone id '{ZoneId}' is not known to the time zone provider; it is ignored and the next evidence (region, prefix, fallback) applies.")]
+    private static partial void LogUnknownZone(ILogger logger, string zoneId);
+
     private static int CountDigits(ulong value)
     {
         var count = 1;
@@ -366,6 +387,9 @@ internal sealed class RegionEntry(int id, string code, ZoneTable[] zones, Layer[
 internal sealed class PrefixEntry(int id, ZoneTable[] zones, RegionEntry? presumed)
 {
     public int Id { get; } = id;
+
+    /// <summary>The candidate set this prefix alone last resolved to (a racy one-entry cache).</summary>
+    public CandidateSet? Last { get; set; }
 
     public ZoneTable[] Zones { get; } = zones;
 
