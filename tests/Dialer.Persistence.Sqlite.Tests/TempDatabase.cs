@@ -30,6 +30,32 @@ public sealed class TempDatabase : IDisposable
         return store;
     }
 
+    /// <summary>A plain connection to the file (no pooling), for raw SQL that corrupts or inspects it.</summary>
+    public Microsoft.Data.Sqlite.SqliteConnection OpenRaw()
+    {
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + Path + ";Pooling=False;Default Timeout=60");
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>Runs raw SQL on the file and returns the number of rows changed.</summary>
+    public int Exec(string sql)
+    {
+        using var connection = OpenRaw();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteNonQuery();
+    }
+
+    /// <summary>Runs a raw scalar query on the file.</summary>
+    public object? Scalar(string sql)
+    {
+        using var connection = OpenRaw();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
     /// <summary>Disposes <paramref name="store"/> and opens a new one on the same file (a process restart).</summary>
     public SqliteDialerStore Reopen(SqliteDialerStore store, Action<SqliteStoreOptions>? configure = null)
     {

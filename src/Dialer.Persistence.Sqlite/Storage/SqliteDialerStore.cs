@@ -52,6 +52,8 @@ public sealed class SqliteDialerStore : IStoreMaintenance, IAsyncDisposable, IDi
     private readonly SqliteSession? _writer;
     private readonly Thread? _writerThread;
     private int _readerCount;
+    private long _commits;
+    private long _committedOperations;
     private volatile FailState? _failure;
     private int _disposed;
 
@@ -233,6 +235,12 @@ public sealed class SqliteDialerStore : IStoreMaintenance, IAsyncDisposable, IDi
     public override string ToString() => $"SqliteDialerStore({FilePath})";
 
     // ------------------------------------------------------------------ for the stores
+
+    /// <summary>Write transactions committed by this instance (each one fsync with synchronous=FULL).</summary>
+    internal long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Write operations committed by this instance (divided by <see cref="Commits"/>: the mean group size).</summary>
+    internal long CommittedOperations => Interlocked.Read(ref _committedOperations);
 
     internal Instant Now() => Instant.FromDateTimeOffset(_time.GetUtcNow());
 
@@ -657,6 +665,8 @@ public sealed class SqliteDialerStore : IStoreMaintenance, IAsyncDisposable, IDi
         try
         {
             s.Execute("COMMIT");
+            Interlocked.Increment(ref _commits);
+            Interlocked.Add(ref _committedOperations, batch.Count);
             SqliteMetrics.Commits.Add(1);
             SqliteMetrics.BatchSize.Record(batch.Count);
         }
