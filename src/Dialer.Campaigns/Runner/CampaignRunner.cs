@@ -140,7 +140,7 @@ public sealed partial class CampaignRunner
 
         var run = new Run(claim.Snapshot);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var heartbeat = HeartbeatLoopAsync(run, stop);
+        var heartbeat = new HeartbeatTimer(this, run, stop);
         try
         {
             if (run.InFlightCallId is { } inFlight)
@@ -163,8 +163,7 @@ public sealed partial class CampaignRunner
         }
         finally
         {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await heartbeat.ConfigureAwait(false);
+            await heartbeat.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -537,37 +536,38 @@ public sealed partial class CampaignRunner
         }
     }
 
-    private async Task HeartbeatLoopAsync(Run run, CancellationTokenSource stop)
+    private async Task BeatAsync(Run run, CancellationTokenSource stop)
     {
         var token = stop.Token;
-        while (!token.IsCancellationRequested)
+        try
         {
-            try
+            var r = await _campaigns.HeartbeatAsync(run.CampaignId, OwnerId, run.Epoch, Now(), token).ConfigureAwait(false);
+            run.Observe(r);
+            if (run.Fenced)
             {
-                await Task.Delay(_heartbeatInterval, _timeProvider, token).ConfigureAwait(false);
-                var r = await _campaigns.HeartbeatAsync(run.CampaignId, OwnerId, run.Epoch, Now(), token).ConfigureAwait(false);
-                run.Observe(r);
-                if (run.Fenced)
-                {
-                    Log.Fenced(_logger, run.CampaignId, run.Epoch);
-                    return;
-                }
-
-                if (run.InFlightCallId is { } callId && _slots is not null)
-                {
-                    await _slots.RenewAsync(callId, token).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
+                Log.Fenced(_logger, run.CampaignId, run.Epoch);
+#pragma warning disable CA1849 // Cancelling wakes the main loop's waits; synchronous so it happens before this beat ends.
+                stop.Cancel();
+#pragma warning restore CA1849
                 return;
             }
-#pragma warning disable CA1031 // A failed heartbeat is retried; if the store stays down another host takes over.
-            catch (Exception ex)
-#pragma warning restore CA1031
+
+            if (run.InFlightCallId is { } callId && _slots is not null)
             {
-                Log.HeartbeatFailed(_logger, ex, run.CampaignId);
+                await _slots.RenewAsync(callId, token).ConfigureAwait(false);
             }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (ObjectDisposedException) when (token.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // A failed heartbeat is retried on the next tick; if the store stays down another host takes over.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.HeartbeatFailed(_logger, ex, run.CampaignId);
         }
     }
 
@@ -601,6 +601,59 @@ public sealed partial class CampaignRunner
     }
 
     private Instant Now() => _timeProvider.GetCurrentInstant();
+
+    /// <summary>
+    /// Heartbeats every interval on a <see cref="TimeProvider"/> timer (never two beats at once; a beat stuck on a
+    /// frozen store skips the ticks behind it). Disposing stops the timer and waits for the beat in progress.
+    /// </summary>
+    private sealed class HeartbeatTimer : IAsyncDisposable
+    {
+        private readonly CampaignRunner _owner;
+        private readonly Run _run;
+        private readonly CancellationTokenSource _stop;
+        private readonly ITimer _timer;
+        private Task _current = Task.CompletedTask;
+        private int _busy;
+
+        public HeartbeatTimer(CampaignRunner owner, Run run, CancellationTokenSource stop)
+        {
+            _owner = owner;
+            _run = run;
+            _stop = stop;
+            _timer = owner._timeProvider.CreateTimer(static s => ((HeartbeatTimer)s!).Tick(), this, owner._heartbeatInterval, owner._heartbeatInterval);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _timer.DisposeAsync().ConfigureAwait(false);
+#pragma warning disable CA1849 // Synchronous, so a beat waiting on a frozen store is released on this thread.
+            _stop.Cancel();
+#pragma warning restore CA1849
+            await Volatile.Read(ref _current).ConfigureAwait(false);
+        }
+
+        private void Tick()
+        {
+            if (Interlocked.Exchange(ref _busy, 1) == 1)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _current, BeatThenFreeAsync());
+        }
+
+        private async Task BeatThenFreeAsync()
+        {
+            try
+            {
+                await _owner.BeatAsync(_run, _stop).ConfigureAwait(false);
+            }
+            finally
+            {
+                Volatile.Write(ref _busy, 0);
+            }
+        }
+    }
 
     private sealed class Run(CampaignSnapshot snapshot)
     {

@@ -170,8 +170,8 @@ public sealed partial class SlotManager : IDisposable
         using (linked.Token.Register(static s => ((Waiter)s!).Abandon(), waiter))
         {
             RequestPump();
-            var result = await waiter.Task.ConfigureAwait(false);
-            if (waiter.Abandoned)
+            var (result, abandoned) = await waiter.Task.ConfigureAwait(false);
+            if (abandoned)
             {
                 Remove(waiter);
                 cancellationToken.ThrowIfCancellationRequested();
@@ -394,7 +394,8 @@ public sealed partial class SlotManager : IDisposable
 
     private sealed class Waiter(string callId, SlotScopeSet scopes, SlotAcquireResult last)
     {
-        private readonly TaskCompletionSource<SlotAcquireResult> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The flag tells a grant from an abandonment (timeout or cancellation) without a race on a separate field.
+        private readonly TaskCompletionSource<(SlotAcquireResult Result, bool Abandoned)> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public string CallId { get; } = callId;
 
@@ -404,23 +405,15 @@ public sealed partial class SlotManager : IDisposable
 
         public LinkedListNode<Waiter>? Node { get; set; }
 
-        public bool Abandoned { get; private set; }
-
-        public Task<SlotAcquireResult> Task => _tcs.Task;
+        public Task<(SlotAcquireResult Result, bool Abandoned)> Task => _tcs.Task;
 
         public bool IsCompleted => _tcs.Task.IsCompleted;
 
-        public bool TryGrant(SlotAcquireResult result) => _tcs.TrySetResult(result);
+        public bool TryGrant(SlotAcquireResult result) => _tcs.TrySetResult((result, false));
 
         public bool TryFail(Exception ex) => _tcs.TrySetException(ex);
 
-        public void Abandon()
-        {
-            if (_tcs.TrySetResult(Last))
-            {
-                Abandoned = true;
-            }
-        }
+        public void Abandon() => _tcs.TrySetResult((Last, true));
     }
 
     private static partial class Log

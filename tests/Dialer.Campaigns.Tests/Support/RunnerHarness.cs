@@ -99,7 +99,12 @@ internal sealed class RunnerHarness : IDisposable
             }
         }
 
-        Assert.True(task.IsCompleted, "the run did not finish within the fake-time budget");
+        if (!task.IsCompleted)
+        {
+            var snapshots = string.Join("; ", (await Campaigns.ListAsync()).Select(c => $"{c.Id} {c.State} owner={c.OwnerId} epoch={c.Epoch} cursor={c.Cursor} inflight={c.InFlightCallId} hb={c.HeartbeatAt}"));
+            Assert.Fail($"the run did not finish within the fake-time budget; now={Time.GetUtcNow():O}, placed={Placer.Placed.Count}, status={task.Status}, campaigns: {snapshots}");
+        }
+
         return await task;
     }
 
