@@ -5,46 +5,38 @@ namespace Dialer.Redial;
 
 /// <summary>
 /// The in-memory <see cref="IRedialQueue"/>, registered by default. Items live in a dictionary keyed by lead and in
-/// priority queues ordered by due time and by claim expiry, so a claim costs O(k log n) for k claimed items
-/// however many items the queue holds. Thread-safe (one lock); every operation completes synchronously.
-/// Nothing survives the process: use a persistence package for a durable queue shared by several hosts.
+/// indexed binary heaps ordered by due time and by claim expiry, so a claim costs O(k log n) for k claimed items
+/// and an enqueue O(log n), however many items the queue holds. Thread-safe (one lock); every operation completes
+/// synchronously. Nothing survives the process: use a persistence package for a durable queue shared by hosts.
 /// </summary>
 /// <remarks>
-/// Heap entries are invalidated lazily (each item carries a version); the heaps are rebuilt when stale entries
-/// outnumber live ones. A per-campaign heap is built the first time a campaign-filtered claim asks for that
-/// campaign and maintained from then on. Counts and purges scan every item.
+/// Every live item is in exactly one heap: the due heap (pending items, and claimed items whose claim was seen to
+/// lapse) or the expiry heap (claimed items). A per-campaign due heap is built the first time a campaign-filtered
+/// claim asks for that campaign and is maintained from then on. Counts and purges scan every item.
 /// </remarks>
 public sealed class InMemoryRedialQueue : IRedialQueue
 {
-    private const int DefaultCompactionSlack = 4096;
-
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Node> _items = new(StringComparer.Ordinal);
-    private readonly PriorityQueue<HeapRef, Instant> _due = new();
-    private readonly PriorityQueue<HeapRef, Instant> _expiries = new();
-    private readonly Dictionary<string, PriorityQueue<HeapRef, Instant>> _dueByCampaign = new(StringComparer.Ordinal);
-    private long _live;
-    private long _heapEntries;
-    private readonly int _compactionSlack;
+    private readonly NodeHeap _due = new(HeapSlot.Due);
+    private readonly NodeHeap _expiries = new(HeapSlot.Expiry);
+    private readonly Dictionary<string, NodeHeap> _dueByCampaign = new(StringComparer.Ordinal);
     private long _tokens;
 
-    /// <summary>Creates an empty queue.</summary>
-    public InMemoryRedialQueue()
-        : this(DefaultCompactionSlack)
-    {
-    }
-
-    /// <summary>Creates an empty queue whose heaps are rebuilt once stale entries exceed live items plus <paramref name="compactionSlack"/> (tests use a small slack).</summary>
-    internal InMemoryRedialQueue(int compactionSlack) => _compactionSlack = compactionSlack;
-
-    /// <summary>How many heap entries (live and stale) the queue holds; for tests.</summary>
+    /// <summary>How many entries the heaps hold in total; for tests (never more than twice the live items).</summary>
     internal long HeapEntries
     {
         get
         {
             lock (_lock)
             {
-                return _heapEntries;
+                long count = _due.Count + _expiries.Count;
+                foreach (var heap in _dueByCampaign.Values)
+                {
+                    count += heap.Count;
+                }
+
+                return count;
             }
         }
     }
@@ -59,21 +51,20 @@ public sealed class InMemoryRedialQueue : IRedialQueue
             {
                 node = new Node(new RedialItem(entry, RedialItemState.Pending, now, now));
                 _items.Add(entry.LeadId, node);
-                _live++;
-                PushDue(node);
+                PlaceInDue(node);
                 return new ValueTask<bool>(true);
             }
 
             var current = node.Item;
             if (!string.Equals(current.CallId, entry.CallId, StringComparison.Ordinal))
             {
-                SetItem(node, new RedialItem(entry, RedialItemState.Pending, now, now));
+                Set(node, new RedialItem(entry, RedialItemState.Pending, now, now));
                 return new ValueTask<bool>(true);
             }
 
             if (current.State == RedialItemState.Pending || (current.State == RedialItemState.Claimed && current.IsClaimableAt(now)))
             {
-                SetItem(node, new RedialItem(entry, RedialItemState.Pending, current.EnqueuedAt, now, claimCount: current.ClaimCount));
+                Set(node, new RedialItem(entry, RedialItemState.Pending, current.EnqueuedAt, now, claimCount: current.ClaimCount));
                 return new ValueTask<bool>(true);
             }
 
@@ -92,28 +83,25 @@ public sealed class InMemoryRedialQueue : IRedialQueue
 
         lock (_lock)
         {
-            DrainLapsedClaims(now);
+            // Claims that have lapsed by now become candidates again, ordered by their due time.
+            while (_expiries.TryPeek(out var lapsed, out var expiresAt) && expiresAt <= now)
+            {
+                _expiries.Remove(lapsed);
+                PlaceInDue(lapsed);
+            }
+
             var heap = campaignId is null ? _due : GetCampaignHeap(campaignId);
             List<RedialItem>? claimed = null;
             string? token = null;
-            var expiresAt = now + claimTtl;
-            while (heap.TryPeek(out var entry, out var dueAt))
+            var expires = now + claimTtl;
+            while (heap.TryPeek(out var node, out var dueAt))
             {
-                var node = entry.Node;
-                if (entry.Version != node.Version || !node.IsLive)
-                {
-                    heap.Dequeue();
-                    _heapEntries--;
-                    continue;
-                }
-
                 var item = node.Item;
                 if (item.State == RedialItemState.Claimed && !item.IsClaimableAt(now))
                 {
-                    // Pushed here when its claim had lapsed at a later "now" than this one: back to the expiry heap.
-                    heap.Dequeue();
-                    _heapEntries--;
-                    PushExpiry(node);
+                    // Moved here when its claim had lapsed at a later "now" than this one (clocks differ): not yet.
+                    RemoveFromDue(node);
+                    _expiries.Insert(node, item.ClaimExpiresAt!.Value);
                     continue;
                 }
 
@@ -122,21 +110,18 @@ public sealed class InMemoryRedialQueue : IRedialQueue
                     break;
                 }
 
-                heap.Dequeue();
-                _heapEntries--;
                 token ??= NewToken();
-                var next = new RedialItem(item.Entry, RedialItemState.Claimed, item.EnqueuedAt, now, token, expiresAt, item.ClaimCount + 1);
+                var next = new RedialItem(item.Entry, RedialItemState.Claimed, item.EnqueuedAt, now, token, expires, item.ClaimCount + 1);
+                RemoveFromDue(node);
                 node.Item = next;
-                node.Version++;
-                PushExpiry(node);
-                (claimed ??= new List<RedialItem>(Math.Min(maxItems, 64))).Add(next);
+                _expiries.Insert(node, expires);
+                (claimed ??= new List<RedialItem>(Math.Min(maxItems, 1024))).Add(next);
                 if (claimed.Count == maxItems)
                 {
                     break;
                 }
             }
 
-            CompactIfNeeded();
             return new ValueTask<IReadOnlyList<RedialItem>>(claimed is null ? [] : claimed);
         }
     }
@@ -154,7 +139,7 @@ public sealed class InMemoryRedialQueue : IRedialQueue
             }
 
             var item = node.Item;
-            SetItem(node, new RedialItem(item.Entry, RedialItemState.Completed, item.EnqueuedAt, now, claimCount: item.ClaimCount));
+            Set(node, new RedialItem(item.Entry, RedialItemState.Completed, item.EnqueuedAt, now, claimCount: item.ClaimCount));
             return new ValueTask<bool>(true);
         }
     }
@@ -173,7 +158,7 @@ public sealed class InMemoryRedialQueue : IRedialQueue
 
             var item = node.Item;
             var entry = dueAt is { } at && at != item.DueAt ? item.Entry.WithDueAt(at) : item.Entry;
-            SetItem(node, new RedialItem(entry, RedialItemState.Pending, item.EnqueuedAt, now, claimCount: item.ClaimCount));
+            Set(node, new RedialItem(entry, RedialItemState.Pending, item.EnqueuedAt, now, claimCount: item.ClaimCount));
             return new ValueTask<bool>(true);
         }
     }
@@ -196,7 +181,7 @@ public sealed class InMemoryRedialQueue : IRedialQueue
             }
 
             var entry = dueAt != item.DueAt ? item.Entry.WithDueAt(dueAt) : item.Entry;
-            SetItem(node, new RedialItem(entry, RedialItemState.Pending, item.EnqueuedAt, now, claimCount: item.ClaimCount));
+            Set(node, new RedialItem(entry, RedialItemState.Pending, item.EnqueuedAt, now, claimCount: item.ClaimCount));
             return new ValueTask<bool>(true);
         }
     }
@@ -213,7 +198,7 @@ public sealed class InMemoryRedialQueue : IRedialQueue
             }
 
             var item = node.Item;
-            SetItem(node, new RedialItem(item.Entry, RedialItemState.Cancelled, item.EnqueuedAt, now, claimCount: item.ClaimCount));
+            Set(node, new RedialItem(item.Entry, RedialItemState.Cancelled, item.EnqueuedAt, now, claimCount: item.ClaimCount));
             return new ValueTask<bool>(true);
         }
     }
@@ -295,98 +280,85 @@ public sealed class InMemoryRedialQueue : IRedialQueue
         return new ValueTask<long>(removed);
     }
 
-    private bool TryGetClaimed(string leadId, string claimToken, out Node node)
-    {
-        if (_items.TryGetValue(leadId, out node!) && node.Item.State == RedialItemState.Claimed &&
-            string.Equals(node.Item.ClaimToken, claimToken, StringComparison.Ordinal))
-        {
-            return true;
-        }
+    private bool TryGetClaimed(string leadId, string claimToken, out Node node) =>
+        _items.TryGetValue(leadId, out node!) && node.Item.State == RedialItemState.Claimed &&
+        string.Equals(node.Item.ClaimToken, claimToken, StringComparison.Ordinal);
 
-        return false;
-    }
-
-    private void SetItem(Node node, RedialItem item)
+    /// <summary>Replaces the node's item and moves the node to the heap its new state belongs in.</summary>
+    private void Set(Node node, RedialItem item)
     {
-        var wasLive = node.IsLive;
+        var previous = node.Item;
         node.Item = item;
-        node.Version++;
-        var isLive = node.IsLive;
-        if (wasLive != isLive)
-        {
-            _live += isLive ? 1 : -1;
-        }
-
         if (item.State == RedialItemState.Pending)
         {
-            PushDue(node);
-        }
-        else if (item.State == RedialItemState.Claimed)
-        {
-            PushExpiry(node);
-        }
+            if (node.ExpiryIndex >= 0)
+            {
+                _expiries.Remove(node);
+            }
 
-        CompactIfNeeded();
+            if (node.DueIndex >= 0 && string.Equals(previous.Request.CampaignId, item.Request.CampaignId, StringComparison.Ordinal))
+            {
+                _due.Update(node, item.DueAt);
+                if (node.CampaignIndex >= 0)
+                {
+                    _dueByCampaign[item.Request.CampaignId].Update(node, item.DueAt);
+                }
+            }
+            else
+            {
+                RemoveFromDue(node, previous.Request.CampaignId);
+                PlaceInDue(node);
+            }
+        }
+        else
+        {
+            // Completed or cancelled (a claim is only taken in ClaimDueAsync): in no heap.
+            RemoveFromDue(node, previous.Request.CampaignId);
+            if (node.ExpiryIndex >= 0)
+            {
+                _expiries.Remove(node);
+            }
+        }
     }
 
-    private void PushDue(Node node)
+    private void PlaceInDue(Node node)
     {
-        var entry = new HeapRef(node, node.Version);
         var dueAt = node.Item.DueAt;
-        _due.Enqueue(entry, dueAt);
-        _heapEntries++;
+        _due.Insert(node, dueAt);
         if (_dueByCampaign.Count != 0 && _dueByCampaign.TryGetValue(node.Item.Request.CampaignId, out var heap))
         {
-            heap.Enqueue(entry, dueAt);
-            _heapEntries++;
+            heap.Insert(node, dueAt);
         }
     }
 
-    private void PushExpiry(Node node)
-    {
-        _expiries.Enqueue(new HeapRef(node, node.Version), node.Item.ClaimExpiresAt!.Value);
-        _heapEntries++;
-    }
+    private void RemoveFromDue(Node node) => RemoveFromDue(node, node.Item.Request.CampaignId);
 
-    private void DrainLapsedClaims(Instant now)
+    private void RemoveFromDue(Node node, string campaignId)
     {
-        while (_expiries.TryPeek(out var entry, out var expiresAt))
+        if (node.DueIndex >= 0)
         {
-            var node = entry.Node;
-            if (entry.Version != node.Version || node.Item.State != RedialItemState.Claimed)
-            {
-                _expiries.Dequeue();
-                _heapEntries--;
-                continue;
-            }
+            _due.Remove(node);
+        }
 
-            if (expiresAt > now)
-            {
-                break;
-            }
-
-            _expiries.Dequeue();
-            _heapEntries--;
-            PushDue(node);
+        if (node.CampaignIndex >= 0)
+        {
+            _dueByCampaign[campaignId].Remove(node);
         }
     }
 
-    private PriorityQueue<HeapRef, Instant> GetCampaignHeap(string campaignId)
+    private NodeHeap GetCampaignHeap(string campaignId)
     {
         if (_dueByCampaign.TryGetValue(campaignId, out var heap))
         {
             return heap;
         }
 
-        heap = new PriorityQueue<HeapRef, Instant>();
+        heap = new NodeHeap(HeapSlot.Campaign);
         foreach (var node in _items.Values)
         {
-            var item = node.Item;
-            // Claimed items too: one whose claim lapsed may already have left the expiry heap for the global due heap.
-            if (node.IsLive && string.Equals(item.Request.CampaignId, campaignId, StringComparison.Ordinal))
+            if (node.DueIndex >= 0 && string.Equals(node.Item.Request.CampaignId, campaignId, StringComparison.Ordinal))
             {
-                heap.Enqueue(new HeapRef(node, node.Version), item.DueAt);
-                _heapEntries++;
+                heap.Insert(node, node.Item.DueAt);
             }
         }
 
@@ -394,60 +366,167 @@ public sealed class InMemoryRedialQueue : IRedialQueue
         return heap;
     }
 
-    private void CompactIfNeeded()
-    {
-        if (_heapEntries <= (2 * _live) + _compactionSlack)
-        {
-            return;
-        }
-
-        // Rebuild every heap from the authoritative items: pending items by due time, claimed ones by expiry
-        // (a lapsed claim is moved back to the due heaps by the next claim).
-        var due = new List<(HeapRef, Instant)>((int)Math.Min(_live, int.MaxValue));
-        var expiries = new List<(HeapRef, Instant)>();
-        foreach (var node in _items.Values)
-        {
-            var item = node.Item;
-            if (item.State == RedialItemState.Pending)
-            {
-                due.Add((new HeapRef(node, node.Version), item.DueAt));
-            }
-            else if (item.State == RedialItemState.Claimed)
-            {
-                expiries.Add((new HeapRef(node, node.Version), item.ClaimExpiresAt!.Value));
-            }
-        }
-
-        _due.Clear();
-        _due.EnqueueRange(due);
-        _expiries.Clear();
-        _expiries.EnqueueRange(expiries);
-        _heapEntries = due.Count + expiries.Count;
-        foreach (var (campaignId, heap) in _dueByCampaign)
-        {
-            heap.Clear();
-            foreach (var (entry, dueAt) in due)
-            {
-                if (string.Equals(entry.Node.Item.Request.CampaignId, campaignId, StringComparison.Ordinal))
-                {
-                    heap.Enqueue(entry, dueAt);
-                    _heapEntries++;
-                }
-            }
-        }
-    }
-
     private string NewToken() =>
         string.Create(CultureInfo.InvariantCulture, $"{Guid.NewGuid():N}.{++_tokens}");
+
+    private enum HeapSlot
+    {
+        Due,
+        Campaign,
+        Expiry,
+    }
 
     private sealed class Node(RedialItem item)
     {
         public RedialItem Item { get; set; } = item;
 
-        public int Version { get; set; }
+        public int DueIndex { get; set; } = -1;
+
+        public int CampaignIndex { get; set; } = -1;
+
+        public int ExpiryIndex { get; set; } = -1;
 
         public bool IsLive => Item.State is RedialItemState.Pending or RedialItemState.Claimed;
     }
 
-    private readonly record struct HeapRef(Node Node, int Version);
+    /// <summary>A binary min-heap of nodes by an instant, each node knowing its position (so it can be removed or re-keyed in O(log n)).</summary>
+    private sealed class NodeHeap(HeapSlot slot)
+    {
+        private Entry[] _entries = [];
+
+        public int Count { get; private set; }
+
+        public bool TryPeek(out Node node, out Instant key)
+        {
+            if (Count == 0)
+            {
+                node = null!;
+                key = default;
+                return false;
+            }
+
+            (key, node) = (_entries[0].Key, _entries[0].Node);
+            return true;
+        }
+
+        public void Insert(Node node, Instant key)
+        {
+            if (Count == _entries.Length)
+            {
+                Array.Resize(ref _entries, Math.Max(16, _entries.Length * 2));
+            }
+
+            SiftUp(Count++, new Entry(key, node));
+        }
+
+        public void Remove(Node node)
+        {
+            var index = IndexOf(node);
+            SetIndex(node, -1);
+            var last = _entries[--Count];
+            _entries[Count] = default;
+            if (index == Count)
+            {
+                return;
+            }
+
+            if (index > 0 && last.Key < _entries[(index - 1) >> 1].Key)
+            {
+                SiftUp(index, last);
+            }
+            else
+            {
+                SiftDown(index, last);
+            }
+        }
+
+        public void Update(Node node, Instant key)
+        {
+            var index = IndexOf(node);
+            var entry = new Entry(key, node);
+            if (index > 0 && key < _entries[(index - 1) >> 1].Key)
+            {
+                SiftUp(index, entry);
+            }
+            else
+            {
+                SiftDown(index, entry);
+            }
+        }
+
+        private void SiftUp(int index, Entry entry)
+        {
+            while (index > 0)
+            {
+                var parent = (index - 1) >> 1;
+                if (_entries[parent].Key <= entry.Key)
+                {
+                    break;
+                }
+
+                Place(index, _entries[parent]);
+                index = parent;
+            }
+
+            Place(index, entry);
+        }
+
+        private void SiftDown(int index, Entry entry)
+        {
+            while (true)
+            {
+                var child = (2 * index) + 1;
+                if (child >= Count)
+                {
+                    break;
+                }
+
+                if (child + 1 < Count && _entries[child + 1].Key < _entries[child].Key)
+                {
+                    child++;
+                }
+
+                if (entry.Key <= _entries[child].Key)
+                {
+                    break;
+                }
+
+                Place(index, _entries[child]);
+                index = child;
+            }
+
+            Place(index, entry);
+        }
+
+        private void Place(int index, Entry entry)
+        {
+            _entries[index] = entry;
+            SetIndex(entry.Node, index);
+        }
+
+        private int IndexOf(Node node) => slot switch
+        {
+            HeapSlot.Due => node.DueIndex,
+            HeapSlot.Campaign => node.CampaignIndex,
+            _ => node.ExpiryIndex,
+        };
+
+        private void SetIndex(Node node, int index)
+        {
+            switch (slot)
+            {
+                case HeapSlot.Due:
+                    node.DueIndex = index;
+                    break;
+                case HeapSlot.Campaign:
+                    node.CampaignIndex = index;
+                    break;
+                default:
+                    node.ExpiryIndex = index;
+                    break;
+            }
+        }
+
+        private readonly record struct Entry(Instant Key, Node Node);
+    }
 }
