@@ -70,7 +70,8 @@ public sealed partial class CampaignRunnerService : BackgroundService
                     continue;
                 }
 
-                _running[campaign.Id] = RunOneAsync(campaign.Id, stoppingToken);
+                // Each campaign runs on the thread pool; its cleanup takes this lock, so it cannot run before the add.
+                _running[campaign.Id] = Task.Run(() => RunOneAsync(campaign.Id, stoppingToken), CancellationToken.None);
             }
         }
     }
@@ -113,9 +114,17 @@ public sealed partial class CampaignRunnerService : BackgroundService
         await Task.WhenAll(remaining).ConfigureAwait(false);
     }
 
+    /// <summary>Completes when every run started so far has ended.</summary>
+    internal Task WhenRunsEndAsync()
+    {
+        lock (_running)
+        {
+            return Task.WhenAll([.. _running.Values]);
+        }
+    }
+
     private async Task RunOneAsync(string campaignId, CancellationToken stoppingToken)
     {
-        await Task.Yield();
         try
         {
             var result = await _runner.RunAsync(campaignId, stoppingToken).ConfigureAwait(false);
