@@ -13,9 +13,13 @@ public static class Program
         root.Options.Add(GlobalOptions.Data);
         root.Options.Add(GlobalOptions.Store);
         root.Options.Add(GlobalOptions.Connection);
+        root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(WindowCommand.Create());
         root.Subcommands.Add(ConfigCommands.Create());
+        root.Subcommands.Add(CampaignCommands.Create());
+        root.Subcommands.Add(CampaignCommands.CreateCalls());
+        root.Subcommands.Add(DncCommands.Create());
         root.SetAction(parseResult => root.Parse("--help").Invoke());
 
         var parseResult = root.Parse(args);
@@ -38,6 +42,18 @@ public static class Program
         catch (OperationCanceledException)
         {
             System.Console.Error.WriteLine("dialer: cancelled.");
+            return ExitCodes.Error;
+        }
+#pragma warning disable CA1031 // The host's last resort: one line, exit code 1 (DIALER_DEBUG=1 shows the stack).
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            System.Console.Error.WriteLine($"dialer: {ex.GetType().Name}: {ex.Message}");
+            if (Environment.GetEnvironmentVariable("DIALER_DEBUG") == "1")
+            {
+                System.Console.Error.WriteLine(ex);
+            }
+
             return ExitCodes.Error;
         }
     }

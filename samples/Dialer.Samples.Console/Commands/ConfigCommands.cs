@@ -8,6 +8,8 @@ namespace Dialer.Samples.Console.Commands;
 /// <summary><c>dialer config show | validate | blackout add DATE | blackout remove DATE</c>.</summary>
 internal static class ConfigCommands
 {
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+
     public static Command Create()
     {
         var config = new Command("config", "Show, validate and change dialer.json (changes are atomic; the previous file is kept as dialer.json.bak).");
@@ -17,7 +19,7 @@ internal static class ConfigCommands
         {
             await using var session = Session.Open(parseResult);
             System.Console.Error.WriteLine($"# {session.Data.ConfigPath}");
-            System.Console.Out.WriteLine(session.Json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            System.Console.Out.WriteLine(session.Json.ToJsonString(s_indented));
             return ExitCodes.Ok;
         });
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -17,17 +16,18 @@ namespace Dialer.Samples.Console.Hosting;
 /// </summary>
 internal static class DialerHost
 {
-    public static ServiceProvider Build(IConfiguration configuration, DataDirectory data, StoreKind store, string? connection, TimeProvider timeProvider)
+    public static ServiceProvider Build(Session session)
     {
+        var configuration = session.Configuration;
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton(timeProvider);
+        services.AddSingleton(session.TimeProvider);
         var dialer = services.AddDialer();
         dialer.AddScheduling(configuration.GetSection("Scheduling"));
         dialer.AddProtection(configuration.GetSection("Protection"));
         dialer.AddRedial(configuration.GetSection("Redial"));
         dialer.AddCampaigns(configuration.GetSection("Campaigns"));
-        StoreWiring.Apply(dialer, data, store, connection);
+        StoreWiring.Apply(dialer, session);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = false });
     }
 

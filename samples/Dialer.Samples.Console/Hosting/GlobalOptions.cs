@@ -14,7 +14,7 @@ internal static class GlobalOptions
 
     public static readonly Option<string> Store = new("--store")
     {
-        Description = "Where state lives: sqlite (dialer.db in --data, the default) or postgres (with --connection).",
+        Description = "Where state lives: sqlite (dialer.db in --data, the default) postgres (with --connection) or memory (in-process, nothing kept).",
         DefaultValueFactory = _ => "sqlite",
         Recursive = true,
     };
@@ -27,6 +27,6 @@ internal static class GlobalOptions
 
     static GlobalOptions()
     {
-        Store.AcceptOnlyFromAmong("sqlite", "postgres");
+        Store.AcceptOnlyFromAmong("sqlite", "postgres", "memory");
     }
 }

@@ -11,8 +11,9 @@ internal sealed class Session : IAsyncDisposable
 {
     private ServiceProvider? _services;
 
-    private Session(DataDirectory data, JsonObject json, StoreKind store, string? connection, TimeProvider timeProvider)
+    private Session(DataDirectory data, JsonObject json, StoreKind store, string? connection, TimeProvider timeProvider, bool durableWrites = true)
     {
+        DurableWrites = durableWrites;
         Data = data;
         Json = json;
         Store = store;
@@ -35,11 +36,14 @@ internal sealed class Session : IAsyncDisposable
 
     public TimeProvider TimeProvider { get; }
 
+    /// <summary>False for the simulation: SQLite commits with synchronous=NORMAL (WAL keeps each commit atomic; only a power cut can lose the last ones).</summary>
+    public bool DurableWrites { get; }
+
     /// <summary>The composed services (built on first use, after the configuration was validated).</summary>
     public IServiceProvider Services => _services ??= BuildValidated();
 
     /// <summary>Opens the data directory named by <c>--data</c> (creating a default configuration on first run).</summary>
-    public static Session Open(ParseResult parseResult, TimeProvider? timeProvider = null)
+    public static Session Open(ParseResult parseResult, TimeProvider? timeProvider = null, bool durableWrites = true)
     {
         var dataPath = parseResult.GetValue(GlobalOptions.Data) ?? "./data";
         var storeText = parseResult.GetValue(GlobalOptions.Store) ?? "sqlite";
@@ -48,7 +52,8 @@ internal sealed class Session : IAsyncDisposable
         {
             "sqlite" => StoreKind.Sqlite,
             "postgres" => StoreKind.Postgres,
-            _ => throw new UsageException($"--store '{storeText}' is not a store; use sqlite or postgres."),
+            "memory" => StoreKind.Memory,
+            _ => throw new UsageException($"--store '{storeText}' is not a store; use sqlite, postgres or memory."),
         };
         if (store == StoreKind.Postgres && string.IsNullOrWhiteSpace(connection))
         {
@@ -66,17 +71,17 @@ internal sealed class Session : IAsyncDisposable
             System.Console.Error.WriteLine($"Created a default configuration at {data.ConfigPath}; edit it or use `dialer config`.");
         }
 
-        return new Session(data, data.Load(), store, connection, timeProvider ?? TimeProvider.System);
+        return new Session(data, data.Load(), store, connection, timeProvider ?? TimeProvider.System, durableWrites);
     }
 
     /// <summary>A session over a changed configuration that is not saved yet (to validate before writing).</summary>
     public static Session FromJson(Session current, JsonObject json) =>
-        new(current.Data, json, current.Store, current.Connection, current.TimeProvider);
+        new(current.Data, json, current.Store, current.Connection, current.TimeProvider, current.DurableWrites);
 
     /// <summary>Every configuration error (empty when the configuration is valid).</summary>
     public async ValueTask<IReadOnlyList<string>> ValidateAsync()
     {
-        await using var services = DialerHost.Build(Configuration, Data, Store, Connection, TimeProvider);
+        await using var services = DialerHost.Build(this);
         return DialerHost.Validate(services);
     }
 
@@ -90,7 +95,7 @@ internal sealed class Session : IAsyncDisposable
 
     private ServiceProvider BuildValidated()
     {
-        var services = DialerHost.Build(Configuration, Data, Store, Connection, TimeProvider);
+        var services = DialerHost.Build(this);
         var errors = DialerHost.Validate(services);
         if (errors.Count > 0)
         {

@@ -8,4 +8,7 @@ internal enum StoreKind
 
     /// <summary>A PostgreSQL database shared by many hosts (<c>--connection</c>).</summary>
     Postgres = 1,
+
+    /// <summary>The packages' in-memory stores: nothing outlives the process (for trying things out).</summary>
+    Memory = 2,
 }

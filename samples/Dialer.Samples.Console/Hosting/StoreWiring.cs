@@ -1,13 +1,31 @@
+using Dialer.Persistence.Sqlite;
+
 namespace Dialer.Samples.Console.Hosting;
 
 /// <summary>Chooses the store behind every port: SQLite in the data directory by default, or PostgreSQL.</summary>
 internal static class StoreWiring
 {
-    public static void Apply(IDialerBuilder dialer, DataDirectory data, StoreKind store, string? connection)
+    public static void Apply(IDialerBuilder dialer, Session session)
     {
         ArgumentNullException.ThrowIfNull(dialer);
-        _ = data;
-        _ = store;
-        _ = connection;
+        ArgumentNullException.ThrowIfNull(session);
+        switch (session.Store)
+        {
+            case StoreKind.Postgres:
+                dialer.UsePostgreSql(session.Connection!);
+                break;
+            case StoreKind.Memory:
+                // The in-memory stores each package registers by default.
+                break;
+            default:
+                dialer.UseSqlite(session.Data.DatabasePath, o =>
+                {
+                    if (!session.DurableWrites)
+                    {
+                        o.Synchronous = SqliteSynchronousMode.Normal;
+                    }
+                });
+                break;
+        }
     }
 }
