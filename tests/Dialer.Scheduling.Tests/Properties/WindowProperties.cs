@@ -165,6 +165,63 @@ public sealed class WindowProperties
                 return (next is null || (a.IsOpen(request, next.Value) && b.IsOpen(request, next.Value))).Label($"NextOpen {next} not open in a single candidate");
             });
 
+    [Property(MaxTest = 200)]
+    public Property IsOpen_WithAJurisdictionRule_AgreesWithTheOracleOfEveryLayer() =>
+        Prop.ForAll(
+            (from c in s_case
+             from ruleWeek in s_week
+             from reference in Gen.Elements<string?>(null, "Etc/GMT+6", "Australia/Lord_Howe", "America/Denver")
+             select (c, ruleWeek, reference)).ToArbitrary(),
+            x =>
+            {
+                var (c, ruleWeek, reference) = x;
+                if (!ruleWeek.Any(d => d.Count > 0))
+                {
+                    return true.ToProperty(); // a rule needs hours on some day (validation)
+                }
+
+                var (baseService, _, business, legal) = Build(c);
+                var names = new[] { "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday" };
+                var rule = new JurisdictionRuleOptions { Region = "QQ", Citation = "test rule", ReferenceZone = reference };
+                for (var d = 0; d < 7; d++)
+                {
+                    rule.Hours.Ranges[names[d]] = [.. ruleWeek[d].Select(r => $"{WindowOracle.Format(r.Start)}-{WindowOracle.Format(r.End)}")];
+                }
+
+                var localFrom = c.From.InZone(DateTimeZoneProviders.Tzdb[c.Zone]).Date;
+                var options = Options(legal: true, configure: o =>
+                {
+                    o.Horizon = TimeSpan.FromDays(3);
+                    o.CalleeZones.RegionZones["QQ"] = [c.CalleeZone];
+                    o.Jurisdictions.Rules.Add(rule);
+                    if (c.Week.Any(d => d.Count > 0))
+                    {
+                        o.Schedules["default"] = Ranges(c.Zone, [.. c.Week.SelectMany((d, i) => d.Select(r => (names[i], $"{WindowOracle.Format(r.Start)}-{WindowOracle.Format(r.End)}")))]);
+                        o.Schedules["default"].BlackoutDates.AddRange(c.BlackoutOffsets.Select(b => localFrom.PlusDays(b).ToString("uuuu-MM-dd", null)));
+                    }
+                });
+                var service = Service(options);
+                var request = Request(zone: c.CalleeZone, region: "QQ");
+                var ruleOracle = new WindowOracle(DateTimeZoneProviders.Tzdb[reference ?? c.CalleeZone], ruleWeek, new HashSet<LocalDate>());
+                for (var i = 0; i < 48; i++)
+                {
+                    var t = c.From + Duration.FromMinutes(i * 41);
+                    var expected = business.IsOpen(t) && legal.IsOpen(t) && ruleOracle.IsOpen(t);
+                    var evaluation = service.Evaluate(request, t);
+                    if (evaluation.IsOpen != expected)
+                    {
+                        return false.Label($"at {t}: service {evaluation.IsOpen}, oracle {expected}");
+                    }
+
+                    if (!evaluation.IsOpen && evaluation.Reasons.Contains(CallingWindowReasonCodes.Jurisdiction) == ruleOracle.IsOpen(t))
+                    {
+                        return false.Label($"at {t}: jurisdiction reason present = {!ruleOracle.IsOpen(t)} expected");
+                    }
+                }
+
+                return true.ToProperty();
+            });
+
     [Property(MaxTest = 150)]
     public Property OpenIntervals_CoverExactlyTheOpenMinutes() =>
         Prop.ForAll(s_case.ToArbitrary(), c =>
