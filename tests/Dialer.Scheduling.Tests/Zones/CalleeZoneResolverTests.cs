@@ -1,4 +1,5 @@
 using Dialer.Core;
+using Microsoft.Extensions.Logging;
 using static Dialer.Scheduling.Tests.SchedulingTestData;
 
 namespace Dialer.Scheduling.Tests.Zones;
@@ -111,5 +112,32 @@ public sealed class CalleeZoneResolverTests
         Assert.True(service.IsOpen(request, At("2026-07-15T18:00:00Z")));  // 08:00 HST, 14:00 EDT
         Assert.False(service.IsOpen(request, At("2026-07-16T01:00:00Z"))); // 21:00 EDT
         Assert.Equal(At("2026-07-15T18:00:00Z"), service.NextOpen(request, At("2026-07-15T06:00:00Z")));
+    }
+}
+
+public sealed class CalleeZoneResolverLoggingTests
+{
+    [Fact]
+    public void Resolve_UnknownExplicitZone_LogsAWarningNamingTheZone()
+    {
+        var logger = new ListLogger();
+        var resolver = new CalleeZoneResolver(Microsoft.Extensions.Options.Options.Create(new SchedulingOptions()), NodaTime.DateTimeZoneProviders.Tzdb, logger);
+        resolver.Resolve(SchedulingTestData.Request(zone: "Mars/Olympus_Mons"));
+        var (level, message) = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Warning, level);
+        Assert.Contains("'Mars/Olympus_Mons'", message, StringComparison.Ordinal);
+    }
+
+    private sealed class ListLogger : ILogger<CalleeZoneResolver>
+    {
+        public List<(LogLevel Level, string Message)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Add((logLevel, formatter(state, exception)));
     }
 }
