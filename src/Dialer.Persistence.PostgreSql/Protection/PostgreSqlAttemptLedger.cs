@@ -36,7 +36,7 @@ internal sealed class PostgreSqlAttemptLedger : IAttemptLedger
     {
         _context = context;
         _time = time;
-        _check = context.Sql("SELECT r_status, r_evaluated_at, r_recorded_at, r_reasons, r_clears FROM {s}.ledger_check($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)");
+        _check = context.Sql("SELECT r_status, r_evaluated_at, r_recorded_at, r_reasons, r_clears FROM {s}.ledger_check($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)");
         _outcome = context.Sql("SELECT {s}.ledger_outcome($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)");
         _void = context.Sql("DELETE FROM {s}.attempts WHERE attempt_id = $1 AND outcome_category IS NULL");
         _getAttempt = context.Sql($"SELECT {EntryColumns} FROM {{s}}.attempts WHERE attempt_id = $1");
@@ -269,6 +269,8 @@ internal sealed class PostgreSqlAttemptLedger : IAttemptLedger
         PgContext.Add(command, zoneIndexes, NpgsqlDbType.Integer);
         PgContext.Add(command, days, NpgsqlDbType.Bigint);
         PgContext.Add(command, perZone);
+        PgContext.Add(command, rules.NeedsLead);
+        PgContext.Add(command, rules.NeedsSubject);
 
         LedgerResult result;
         int corruptKind = -1;

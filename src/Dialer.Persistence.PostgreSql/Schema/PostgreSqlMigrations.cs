@@ -60,7 +60,8 @@ internal static class PostgreSqlMigrations
         CREATE INDEX IF NOT EXISTS blocks_lead ON {s}.blocks (lead_id) WHERE target = 1;
         CREATE INDEX IF NOT EXISTS blocks_kind ON {s}.blocks (kind, created_at);
 
-        -- Check (and record) one attempt: one round trip, atomic over the number, the lead and the subject.
+        -- Check (and record) one attempt: one round trip, atomic over every key the rules read: the number always, the
+        -- lead when a limit is keyed by lead (p_lock_lead), the subject when one is keyed by subject (p_lock_subject).
         -- p_at NULL = evaluate at the database clock (read after the locks are held).
         -- Limits come as parallel arrays: key (0 number, 1 number+lead, 2 lead, 3 subject), scope (0 global, 1 client,
         -- 2 campaign), window in ticks (0 = calendar day), max count, zone index (calendar day: which run of p_days).
@@ -69,7 +70,7 @@ internal static class PostgreSqlMigrations
         CREATE OR REPLACE FUNCTION {s}.ledger_check(
             p_record boolean, p_attempt_id text, p_phone bigint, p_lead text, p_client text, p_campaign text, p_subject text,
             p_at bigint, p_key integer[], p_scope integer[], p_window bigint[], p_max integer[], p_zone integer[],
-            p_days bigint[], p_days_per_zone integer)
+            p_days bigint[], p_days_per_zone integer, p_lock_lead boolean, p_lock_subject boolean)
         RETURNS TABLE (r_status integer, r_evaluated_at bigint, r_recorded_at bigint, r_reasons integer[], r_clears bigint[])
         LANGUAGE plpgsql AS $fn$
         DECLARE
@@ -79,8 +80,10 @@ internal static class PostgreSqlMigrations
         BEGIN
             IF p_record THEN
                 PERFORM pg_advisory_xact_lock(1, hashint8(p_phone));
-                PERFORM pg_advisory_xact_lock(2, hashtext(p_lead));
-                IF p_subject IS NOT NULL THEN
+                IF p_lock_lead THEN
+                    PERFORM pg_advisory_xact_lock(2, hashtext(p_lead));
+                END IF;
+                IF p_lock_subject AND p_subject IS NOT NULL THEN
                     PERFORM pg_advisory_xact_lock(3, hashtext(p_subject));
                 END IF;
             END IF;
@@ -178,6 +181,7 @@ internal static class PostgreSqlMigrations
         LANGUAGE plpgsql AS $fn$
         DECLARE v_category smallint; v_exists boolean := false; v_status integer;
         BEGIN
+            -- An outcome can add an attempt (one the ledger did not hold): take the same locks as ledger_check would.
             PERFORM pg_advisory_xact_lock(1, hashint8(p_phone));
             PERFORM pg_advisory_xact_lock(2, hashtext(p_lead));
             IF p_subject IS NOT NULL THEN
