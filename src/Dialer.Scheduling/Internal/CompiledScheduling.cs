@@ -273,7 +273,12 @@ internal sealed class CompiledScheduling
         {
             foreach (var (code, zones) in UsRegions.Zones)
             {
-                RegionZones[code] = [.. zones.Select(id => ZoneTable.For(Provider[id]))];
+                // A provider without some of these zones (not TZDB) just leaves them out of the built-in map.
+                ZoneTable[] tables = [.. zones.Select(Provider.GetZoneOrNull).OfType<DateTimeZone>().Select(ZoneTable.For)];
+                if (tables.Length > 0)
+                {
+                    RegionZones[code] = tables;
+                }
             }
         }
 
