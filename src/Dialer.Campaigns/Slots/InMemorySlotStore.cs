@@ -14,12 +14,14 @@ public sealed class InMemorySlotStore : ISlotStore
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Lease> _leases = new(StringComparer.Ordinal);
     private readonly Dictionary<SlotScope, Counter> _counters = [];
+    private static readonly Counter[] s_noCounters = [];
 
     // No lease (live or expired) expires before this instant; a scan for expired leases is pointless until then.
     private Instant _expiryBound = Instant.MaxValue;
     private long _reclaimedTotal;
     private long _releasedTotal;
     private long _acquiredTotal;
+    private int _reclaimScans;
 
     /// <summary>The number of leases currently stored (live or expired but not yet reclaimed).</summary>
     public int LeaseCount
@@ -54,26 +56,36 @@ public sealed class InMemorySlotStore : ISlotStore
 
         lock (_lock)
         {
-            ref var existing = ref CollectionsMarshal.GetValueRefOrNullRef(_leases, callId);
-            if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref existing))
+            // One hash on the common path: find or add the entry, then fill it in place.
+            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_leases, callId, out var exists);
+            if (exists)
             {
-                if (now < existing.ExpiresAt)
+                if (now < entry.ExpiresAt)
                 {
-                    return ValueTask.FromResult(SlotAcquireResult.Acquired(existing.ExpiresAt, alreadyHeld: true));
+                    return ValueTask.FromResult(SlotAcquireResult.Acquired(entry.ExpiresAt, alreadyHeld: true));
                 }
 
-                var expired = existing;
-                _leases.Remove(callId);
-                EndLocked(in expired);
+                // The call's own lease expired (an orphan): reclaim it before taking a fresh one.
+                EndLocked(in entry);
                 _reclaimedTotal++;
                 CampaignsMetrics.RecordReclaimed(1);
             }
 
+            // A placeholder that never expires and counts nowhere, so a reclaim scan below leaves it alone.
+            entry = new Lease(s_noCounters, now, Instant.MaxValue);
             var counters = Resolve(scopes);
+            var reclaims = _reclaimScans;
             var full = FindFullLocked(counters, scopes, now, reclaim: true);
             if (full >= 0)
             {
+                _leases.Remove(callId);
                 return ValueTask.FromResult(SlotAcquireResult.Full(full, scopes[full].Scope, EarliestLiveExpiryLocked(counters[full], now)));
+            }
+
+            if (reclaims != _reclaimScans)
+            {
+                // A scan removed other entries; re-find ours rather than trust a reference across removals.
+                entry = ref CollectionsMarshal.GetValueRefOrNullRef(_leases, callId);
             }
 
             var expiresAt = now + ttl;
@@ -83,7 +95,7 @@ public sealed class InMemorySlotStore : ISlotStore
                 counters[i].MinExpiryValid = false;
             }
 
-            _leases.Add(callId, new Lease(counters, scopes, now, expiresAt));
+            entry = new Lease(counters, now, expiresAt);
             if (expiresAt < _expiryBound)
             {
                 _expiryBound = expiresAt;
@@ -330,6 +342,7 @@ public sealed class InMemorySlotStore : ISlotStore
             return 0;
         }
 
+        _reclaimScans++;
         var reclaimed = 0;
         var bound = Instant.MaxValue;
         foreach (var (callId, lease) in _leases)
@@ -340,7 +353,7 @@ public sealed class InMemorySlotStore : ISlotStore
                 EndLocked(in lease);
                 reclaimed++;
             }
-            else if (lease.ExpiresAt < bound)
+            else if (lease.ExpiresAt < bound && lease.Counters.Length > 0)
             {
                 bound = lease.ExpiresAt;
             }
@@ -388,11 +401,9 @@ public sealed class InMemorySlotStore : ISlotStore
         public Counter[] Counters { get; } = counters;
     }
 
-    private struct Lease(Counter[] counters, SlotScopeSet set, Instant acquiredAt, Instant expiresAt)
+    private struct Lease(Counter[] counters, Instant acquiredAt, Instant expiresAt)
     {
         public Counter[] Counters { get; } = counters;
-
-        public SlotScopeSet Set { get; } = set;
 
         public Instant AcquiredAt { get; } = acquiredAt;
 

@@ -29,9 +29,10 @@ public sealed partial class SlotManager : IDisposable
     private readonly Dictionary<string, int?> _campaignMax;
     private readonly Dictionary<string, int> _keyMax;
     private readonly TimeSpan _pollInterval;
-    private readonly ConcurrentDictionary<(string Client, string Campaign), SlotScopeSet> _sets = new();
+    private readonly ConcurrentDictionary<(string Client, string Campaign), LastSet> _sets = new();
     private readonly ConcurrentDictionary<(string Client, string Campaign, string Key), SlotScopeSet> _keyedSets = new();
 
+    private LastSet? _lastSet;
     private readonly Lock _waitLock = new();
     private readonly LinkedList<Waiter> _waiters = new();
     private int _waiterCount;
@@ -86,12 +87,22 @@ public sealed partial class SlotManager : IDisposable
     {
         ArgumentNullException.ThrowIfNull(clientId);
         ArgumentNullException.ThrowIfNull(campaignId);
-        if (_sets.TryGetValue((clientId, campaignId), out var set))
+
+        // A runner sends the same client and campaign strings call after call: a reference check skips the hashing.
+        var last = Volatile.Read(ref _lastSet);
+        if (last is not null && ReferenceEquals(last.Client, clientId) && ReferenceEquals(last.Campaign, campaignId))
         {
-            return set;
+            return last.Set;
         }
 
-        return _sets.GetOrAdd((clientId, campaignId), static (k, self) => new SlotScopeSet(self.Build(k.Client, k.Campaign, null)), this);
+        if (!_sets.TryGetValue((clientId, campaignId), out var entry))
+        {
+            entry = _sets.GetOrAdd((clientId, campaignId), static (k, self) => new LastSet(k.Client, k.Campaign, new SlotScopeSet(self.Build(k.Client, k.Campaign, null))), this);
+        }
+
+        // The entry is the cached one: remembering it allocates nothing.
+        Volatile.Write(ref _lastSet, entry);
+        return entry.Set;
     }
 
     /// <summary>As <see cref="ScopesFor(DialRequest)"/>, plus the host-named scope <paramref name="key"/> limited by <see cref="SlotOptions.Keys"/>.</summary>
@@ -391,6 +402,8 @@ public sealed partial class SlotManager : IDisposable
             Log.PumpFailed(_logger, ex);
         }
     }
+
+    private sealed record LastSet(string Client, string Campaign, SlotScopeSet Set);
 
     private sealed class Waiter(string callId, SlotScopeSet scopes, SlotAcquireResult last)
     {

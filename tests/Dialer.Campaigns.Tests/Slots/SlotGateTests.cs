@@ -183,4 +183,32 @@ public sealed class SlotGateTests
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void EnterAndRollback_AlternatingCampaigns_Warm_AllocateNothing()
+    {
+        using var slots = Slots(TestClock.At(T0), campaign: 10);
+        var gate = new SlotGate(slots);
+        DialRequest[] requests = [TestRequests.Create(clientId: "acme", campaignId: "spring"), TestRequests.Create(clientId: "globex", campaignId: "autumn")];
+        for (var i = 0; i < 100; i++)
+        {
+            foreach (var r in requests)
+            {
+                _ = Sync.Run(gate.EnterAsync(r, T0));
+                Sync.Run(gate.RollbackAsync(r));
+            }
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++)
+        {
+            foreach (var r in requests)
+            {
+                Assert.True(Sync.Run(gate.EnterAsync(r, T0)).IsAllowed);
+                Sync.Run(gate.RollbackAsync(r));
+            }
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
