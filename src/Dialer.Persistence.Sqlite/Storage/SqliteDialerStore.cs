@@ -247,6 +247,33 @@ public sealed class SqliteDialerStore : IStoreMaintenance, IAsyncDisposable, IDi
     internal string Location(string table, long rowId) =>
         string.Create(CultureInfo.InvariantCulture, $"{FilePath}: {table} rowid {rowId}");
 
+    /// <summary>
+    /// Copies the database into <paramref name="file"/> with SQLite's online backup API from a reader connection: a
+    /// consistent snapshot of the last commit, taken while writers keep working (works when failing closed too).
+    /// </summary>
+    internal void BackupTo(string file)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_writer is null)
+        {
+            throw _failure?.CreateException() ?? new ObjectDisposedException(nameof(SqliteDialerStore));
+        }
+
+        var session = RentReader();
+        var healthy = false;
+        try
+        {
+            using var destination = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+            destination.Open();
+            session.Connection.BackupDatabase(destination);
+            healthy = true;
+        }
+        finally
+        {
+            ReturnReader(session, healthy);
+        }
+    }
+
     /// <summary>Queues a write for the writer thread; it runs inside a shared transaction and completes after the commit.</summary>
     internal ValueTask<T> WriteAsync<T>(Func<SqliteDialerStore, SqliteSession, T> operation, CancellationToken cancellationToken = default) =>
         WriteAsync(operation, bypassFailClosed: false, cancellationToken);
