@@ -10,59 +10,66 @@ namespace Dialer.Campaigns;
 /// <remarks><c>default</c> is a refusal with no full scope and is never returned by a store.</remarks>
 public readonly struct SlotAcquireResult : IEquatable<SlotAcquireResult>
 {
-    private SlotAcquireResult(bool acquired, bool alreadyHeld, Instant expiresAt, int fullIndex, SlotScope fullScope, Instant? clearsAt)
+    private const byte AcquiredFlag = 1;
+    private const byte AlreadyHeldFlag = 2;
+    private const byte ClearsFlag = 4;
+
+    // Kept small (the hot path copies it): one instant serves as the expiry when acquired and the clear instant when full.
+    private readonly Instant _instant;
+    private readonly SlotScope _fullScope;
+    private readonly int _fullIndex;
+    private readonly byte _flags;
+
+    private SlotAcquireResult(byte flags, Instant instant, int fullIndex, SlotScope fullScope)
     {
-        IsAcquired = acquired;
-        WasAlreadyHeld = alreadyHeld;
-        ExpiresAt = expiresAt;
-        FullScopeIndex = fullIndex;
-        FullScope = fullScope;
-        ClearsAt = clearsAt;
+        _flags = flags;
+        _instant = instant;
+        _fullIndex = fullIndex;
+        _fullScope = fullScope;
     }
 
     /// <summary>Whether the call holds a lease now.</summary>
-    public bool IsAcquired { get; }
+    public bool IsAcquired => (_flags & AcquiredFlag) != 0;
 
     /// <summary>Whether the lease was already held by this call id (a retry); nothing new was taken.</summary>
-    public bool WasAlreadyHeld { get; }
+    public bool WasAlreadyHeld => (_flags & AlreadyHeldFlag) != 0;
 
     /// <summary>When acquired: when the lease expires unless renewed.</summary>
-    public Instant ExpiresAt { get; }
+    public Instant ExpiresAt => IsAcquired ? _instant : default;
 
     /// <summary>When refused: the index in the set of the first full scope; -1 when acquired.</summary>
-    public int FullScopeIndex { get; }
+    public int FullScopeIndex => _fullIndex;
 
     /// <summary>When refused: the first full scope.</summary>
-    public SlotScope FullScope { get; }
+    public SlotScope FullScope => _fullScope;
 
     /// <summary>
     /// When refused: the earliest expiry of an unexpired lease in <see cref="FullScope"/> (the latest instant by which
     /// a slot frees up even if nobody releases), or <see langword="null"/> when the scope holds no lease (limit 0).
     /// </summary>
-    public Instant? ClearsAt { get; }
+    public Instant? ClearsAt => (_flags & ClearsFlag) != 0 ? _instant : null;
 
     /// <summary>A lease is held until <paramref name="expiresAt"/>.</summary>
     public static SlotAcquireResult Acquired(Instant expiresAt, bool alreadyHeld = false) =>
-        new(true, alreadyHeld, expiresAt, -1, default, null);
+        new(alreadyHeld ? (byte)(AcquiredFlag | AlreadyHeldFlag) : AcquiredFlag, expiresAt, -1, default);
 
     /// <summary>Refused because <paramref name="scope"/> (at <paramref name="index"/> in the set) is full.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is negative.</exception>
     public static SlotAcquireResult Full(int index, SlotScope scope, Instant? clearsAt)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
-        return new(false, false, default, index, scope, clearsAt);
+        return clearsAt is { } clears ? new(ClearsFlag, clears, index, scope) : new(0, default, index, scope);
     }
 
     /// <inheritdoc/>
     public bool Equals(SlotAcquireResult other) =>
-        IsAcquired == other.IsAcquired && WasAlreadyHeld == other.WasAlreadyHeld && ExpiresAt == other.ExpiresAt &&
-        FullScopeIndex == other.FullScopeIndex && FullScope == other.FullScope && ClearsAt == other.ClearsAt;
+        _flags == other._flags && _instant == other._instant && _fullIndex == other._fullIndex && _fullScope == other._fullScope;
 
     /// <inheritdoc/>
     public override bool Equals([NotNullWhen(true)] object? obj) => obj is SlotAcquireResult other && Equals(other);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(IsAcquired, WasAlreadyHeld, ExpiresAt, FullScopeIndex, FullScope, ClearsAt);
+    public override int GetHashCode() => HashCode.Combine(_flags, _instant, _fullIndex, _fullScope);
 
     /// <inheritdoc/>
     public override string ToString() => IsAcquired
