@@ -13,16 +13,16 @@ public sealed class SlotRaceTests
     {
         var options = new SlotOptions
         {
-            GlobalMaxCalls = 6,
-            Clients = { ["a"] = new SlotLimitOptions { MaxConcurrentCalls = 4 }, ["b"] = new SlotLimitOptions { MaxConcurrentCalls = 3 } },
-            DefaultCampaignMaxCalls = 2,
+            GlobalMaxCalls = 4,
+            Clients = { ["a"] = new SlotLimitOptions { MaxConcurrentCalls = 3 }, ["b"] = new SlotLimitOptions { MaxConcurrentCalls = 2 } },
+            DefaultCampaignMaxCalls = 1,
         };
         using var slots = new SlotManager(new InMemorySlotStore(), options, TestClock.At(T0));
         (string Client, string Campaign)[] pairs = [("a", "1"), ("a", "2"), ("a", "3"), ("b", "1"), ("b", "2")];
-        var limits = new Dictionary<SlotScope, int> { [SlotScope.Global] = 6, [SlotScope.Client("a")] = 4, [SlotScope.Client("b")] = 3 };
+        var limits = new Dictionary<SlotScope, int> { [SlotScope.Global] = 4, [SlotScope.Client("a")] = 3, [SlotScope.Client("b")] = 2 };
         foreach (var (c, k) in pairs)
         {
-            limits[SlotScope.Campaign(c, k)] = 2;
+            limits[SlotScope.Campaign(c, k)] = 1;
         }
 
         var held = limits.Keys.ToDictionary(s => s, _ => new StrongBox<int>());
@@ -54,7 +54,8 @@ public sealed class SlotRaceTests
                         }
                     }
 
-                    Thread.SpinWait(20);
+                    // Hold the slot across a reschedule so that many holders overlap (2 cores, 16 threads).
+                    Thread.Yield();
                     foreach (var s in scopes)
                     {
                         Interlocked.Decrement(ref held[s.Scope].Value);
@@ -70,6 +71,7 @@ public sealed class SlotRaceTests
         await Task.WhenAll(threads);
 
         Assert.True(granted > 1_000, $"only {granted} acquisitions succeeded; the race did not exercise the limits");
+        Assert.True(maxSeen[SlotScope.Global].Value >= 2, "holders never overlapped; the race did not exercise the limits");
         foreach (var (scope, limit) in limits)
         {
             Assert.InRange(maxSeen[scope].Value, 1, limit);
