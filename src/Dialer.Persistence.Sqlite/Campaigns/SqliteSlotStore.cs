@@ -15,6 +15,8 @@ internal sealed class SqliteSlotStore : ISlotStore
     private const string CountLive =
         "SELECT COUNT(*) FROM slot_lease_scopes s JOIN slot_leases l ON l.call_id = s.call_id WHERE s.scope_id = $scope AND l.expires_at > $now";
 
+    private const string CountHeld = "SELECT COUNT(*) FROM slot_lease_scopes WHERE scope_id = $scope";
+
     private const string EarliestLive =
         "SELECT MIN(l.expires_at) FROM slot_lease_scopes s JOIN slot_leases l ON l.call_id = s.call_id WHERE s.scope_id = $scope AND l.expires_at > $now";
 
@@ -47,7 +49,7 @@ internal sealed class SqliteSlotStore : ISlotStore
                     s.Command("DELETE FROM slot_leases WHERE call_id = $id").With("$id", callId).ExecuteNonQuery();
                 }
 
-                if (FindFull(s, scopes, now) is { } full)
+                if (FindFull(s, scopes, now, reclaim: true) is { } full)
                 {
                     return full;
                 }
@@ -73,7 +75,7 @@ internal sealed class SqliteSlotStore : ISlotStore
         return new(_store.Read(
             (_, s) => ReadExpiry(s, callId) is { } existing && now < existing
                 ? SlotAcquireResult.Acquired(existing, alreadyHeld: true)
-                : FindFull(s, scopes, now) ?? SlotAcquireResult.Acquired(now),
+                : FindFull(s, scopes, now, reclaim: false) ?? SlotAcquireResult.Acquired(now),
             cancellationToken));
     }
 
@@ -176,17 +178,34 @@ internal sealed class SqliteSlotStore : ISlotStore
         return reader.Read() ? new RowReader(reader, "slot_leases", reader.GetInt64(0)).Instant(1, "expires_at") : null;
     }
 
-    private static SlotAcquireResult? FindFull(SqliteSession s, SlotScopeSet scopes, Instant now)
+    private static SlotAcquireResult? FindFull(SqliteSession s, SlotScopeSet scopes, Instant now, bool reclaim)
     {
         for (var i = 0; i < scopes.Count; i++)
         {
             var limit = scopes[i];
-            var live = limit.Limit == 0 ? 0 : s.Command(CountLive).With("$scope", limit.Scope.Id).With("$now", now).ScalarInt64() ?? 0;
-            if (live >= limit.Limit)
+            if (limit.Limit > 0)
             {
-                var earliest = s.Command(EarliestLive).With("$scope", limit.Scope.Id).With("$now", now).ScalarInt64();
-                return SlotAcquireResult.Full(i, limit.Scope, earliest is { } t ? Instant.FromUnixTimeTicks(t) : null);
+                // Leases held (live or expired but not yet reclaimed). When the scope looks full, an acquire reclaims
+                // every expired lease first (the room it needs may be held by orphans), like the in-memory store.
+                var held = s.Command(CountHeld).With("$scope", limit.Scope.Id).ScalarInt64() ?? 0;
+                if (held < limit.Limit)
+                {
+                    continue;
+                }
+
+                if (reclaim)
+                {
+                    s.Command("DELETE FROM slot_leases WHERE expires_at <= $now").With("$now", now).ExecuteNonQuery();
+                }
+
+                if ((s.Command(CountLive).With("$scope", limit.Scope.Id).With("$now", now).ScalarInt64() ?? 0) < limit.Limit)
+                {
+                    continue;
+                }
             }
+
+            var earliest = s.Command(EarliestLive).With("$scope", limit.Scope.Id).With("$now", now).ScalarInt64();
+            return SlotAcquireResult.Full(i, limit.Scope, earliest is { } t ? Instant.FromUnixTimeTicks(t) : null);
         }
 
         return null;

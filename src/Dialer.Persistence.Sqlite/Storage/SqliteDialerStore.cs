@@ -636,9 +636,26 @@ public sealed class SqliteDialerStore : IStoreMaintenance, IAsyncDisposable, IDi
                 batch.Add(item);
             }
 
-            if (batch.Count > 0)
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
             {
                 RunBatch(batch);
+            }
+#pragma warning disable CA1031 // The writer thread must survive anything (a broken connection, an I/O error): callers get the error.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                SqliteLog.CommitFailed(_logger, batch.Count, ex);
+                TryRollback(_writer!);
+                foreach (var item in batch)
+                {
+                    item.Fail(ex is SqliteException se && IsCorruption(se) ? FailClosedFile(se) : ex);
+                    item.Finish();
+                }
             }
         }
     }
@@ -700,15 +717,7 @@ public sealed class SqliteDialerStore : IStoreMaintenance, IAsyncDisposable, IDi
         catch (Exception ex)
         {
             SqliteLog.CommitFailed(_logger, batch.Count, ex);
-            try
-            {
-                s.Execute("ROLLBACK");
-            }
-#pragma warning disable CA1031 // The transaction may already be gone; every caller gets the commit failure.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-            }
+            TryRollback(s);
 
             foreach (var item in batch)
             {
@@ -719,6 +728,19 @@ public sealed class SqliteDialerStore : IStoreMaintenance, IAsyncDisposable, IDi
         foreach (var item in batch)
         {
             item.Finish();
+        }
+    }
+
+    private static void TryRollback(SqliteSession s)
+    {
+        try
+        {
+            s.Execute("ROLLBACK");
+        }
+#pragma warning disable CA1031 // The transaction may already be gone; the callers get the original failure.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 
