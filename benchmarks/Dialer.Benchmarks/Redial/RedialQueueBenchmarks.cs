@@ -16,6 +16,12 @@ namespace Dialer.Benchmarks.Redial;
 /// runner whose claims keep lapsing, and never an empty queue.
 /// </para>
 /// <para>
+/// Two floor rows give the numbers a scale on a shared machine: <see cref="FloorDictionaryLookupAndHeapPushPop"/> (what one
+/// enqueue at least does: a string-keyed lookup among 1,000,000 and a heap operation) and
+/// <see cref="FloorHeapPopPush1000"/> (1,000 pops and pushes on a BCL <see cref="PriorityQueue{TElement, TPriority}"/> of
+/// 1,000,000 — the heap work of a claim, without claims, tokens or items).
+/// </para>
+/// <para>
 /// <see cref="Enqueue"/> replaces the pending item of one of 4,096 leads (re-enqueue with a new call id), alternating
 /// two prepared entries per lead, so the queue stays at 1,000,000 items (the item is re-keyed in the due heap in
 /// place).
@@ -33,6 +39,9 @@ public class RedialQueueBenchmarks
     private RedialEntry[] _replacements = null!;
     private Instant _now;
     private int _next;
+    private Dictionary<string, int> _floorIndex = null!;
+    private PriorityQueue<int, long> _floorHeap = null!;
+    private string[] _floorKeys = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -59,6 +68,37 @@ public class RedialQueueBenchmarks
         }
 
         _now = T0;
+        _floorIndex = new Dictionary<string, int>(Items, StringComparer.Ordinal);
+        _floorHeap = new PriorityQueue<int, long>(Items);
+        for (var i = 0; i < Items; i++)
+        {
+            _floorIndex.Add("lead-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), i);
+            _floorHeap.Enqueue(i, random.NextInt64(0, 864_000_000_000));
+        }
+
+        _floorKeys = [.. _replacements.Select(r => r.LeadId)];
+    }
+
+    [Benchmark]
+    public int FloorHeapPopPush1000()
+    {
+        var sum = 0;
+        for (var i = 0; i < 1000; i++)
+        {
+            _floorHeap.TryDequeue(out var item, out var priority);
+            _floorHeap.Enqueue(item, priority + 864_000_000_000);
+            sum += item;
+        }
+
+        return sum;
+    }
+
+    [Benchmark]
+    public int FloorDictionaryLookupAndHeapPushPop()
+    {
+        var i = _next++ & ((2 * Rotating) - 1);
+        var index = _floorIndex[_floorKeys[i]];
+        return _floorHeap.EnqueueDequeue(index, (index * 86_400L) + 864_000_000_000);
     }
 
     [Benchmark]
