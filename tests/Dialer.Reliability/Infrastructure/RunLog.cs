@@ -1,0 +1,76 @@
+using System.Globalization;
+
+namespace Dialer.Reliability.Infrastructure;
+
+/// <summary>One admission a host logged as dialed (admitted and handed to the placer).</summary>
+internal readonly record struct Dial(string CallId, ulong Phone, long RecordedTicks, long WallTicks, int Host);
+
+/// <summary>What the hosts' log files say happened.</summary>
+internal sealed class RunLog
+{
+    public List<Dial> Dials { get; } = [];
+
+    /// <summary>Admissions whose outcome is unknown (store call threw): possibly recorded, not dialed.</summary>
+    public List<(string CallId, ulong Phone)> Unknown { get; } = [];
+
+    /// <summary>Outcomes the hosts saw recorded: call id → disposition code.</summary>
+    public Dictionary<string, string> Outcomes { get; } = new(StringComparer.Ordinal);
+
+    public HashSet<string> Denied { get; } = new(StringComparer.Ordinal);
+
+    public long DeniedCount { get; private set; }
+
+    public List<string> Errors { get; } = [];
+
+    /// <summary>Reads log files; a last line without its newline (a kill mid-write) is ignored.</summary>
+    public static RunLog Read(IEnumerable<string> files)
+    {
+        var log = new RunLog();
+        var host = 0;
+        foreach (var file in files)
+        {
+            if (File.Exists(file))
+            {
+                var text = File.ReadAllText(file);
+                var complete = text.LastIndexOf('\n');
+                foreach (var line in text[..(complete + 1)].Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    log.Add(line, host);
+                }
+            }
+
+            host++;
+        }
+
+        return log;
+    }
+
+    private void Add(string line, int host)
+    {
+        var f = line.Split(' ');
+        switch (f[0])
+        {
+            case "A":
+                Dials.Add(new Dial(f[1], ulong.Parse(f[2], CultureInfo.InvariantCulture), long.Parse(f[3], CultureInfo.InvariantCulture), long.Parse(f[4], CultureInfo.InvariantCulture), host));
+                break;
+            case "U":
+                Unknown.Add((f[1], ulong.Parse(f[2], CultureInfo.InvariantCulture)));
+                break;
+            case "O":
+                Outcomes[f[1]] = f[2];
+                break;
+            case "N":
+                Denied.Add(f[1]);
+                DeniedCount++;
+                break;
+            case "D":
+                DeniedCount += long.Parse(f[1], CultureInfo.InvariantCulture);
+                break;
+            case "E":
+                Errors.Add(line[2..]);
+                break;
+            default:
+                throw new FormatException($"unreadable log line: '{line}'");
+        }
+    }
+}

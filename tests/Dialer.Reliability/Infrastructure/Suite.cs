@@ -1,0 +1,49 @@
+using System.Globalization;
+using Npgsql;
+
+namespace Dialer.Reliability.Infrastructure;
+
+/// <summary>Suite-wide settings: the trial scale, the seed, temp directories and the PostgreSQL server.</summary>
+internal static class Suite
+{
+    /// <summary>Multiplies trial counts (default 1, sized for CI: the whole suite in about 10 minutes on 2 cores).</summary>
+    public const string ScaleVariable = "DIALER_RELIABILITY_SCALE";
+
+    /// <summary>Fixes the seed of every family (default: a fresh seed per run, printed so a failure can be replayed).</summary>
+    public const string SeedVariable = "DIALER_RELIABILITY_SEED";
+
+    /// <summary>The PostgreSQL connection string <c>eng/test.sh</c> exports.</summary>
+    public const string PostgresVariable = "DIALER_TEST_POSTGRES";
+
+    public static int Scale =>
+        int.TryParse(Environment.GetEnvironmentVariable(ScaleVariable), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 1;
+
+    /// <summary>The seed for a family: <see cref="SeedVariable"/> when set, else a fresh one.</summary>
+    public static int Seed() =>
+        int.TryParse(Environment.GetEnvironmentVariable(SeedVariable), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : Random.Shared.Next(1, int.MaxValue);
+
+    /// <summary>The throwaway server's connection string; FAILS (never skips) when it is missing.</summary>
+    public static string PostgresConnectionString =>
+        Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } cs
+            ? cs
+            : throw new InvalidOperationException(
+                $"{PostgresVariable} is not set: the PostgreSQL reliability families need the throwaway server that `bash eng/test.sh` starts. Run the tests through that script.");
+
+    /// <summary>A fresh PostgreSQL schema name (each run isolated, so reruns work against one server).</summary>
+    public static string NewSchema() => "rel_" + Guid.NewGuid().ToString("N")[..16];
+
+    /// <summary>A fresh temp directory for one test.</summary>
+    public static string NewDirectory(string family)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "dialer-reliability", family + "-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    public static async Task PgExecAsync(string sql)
+    {
+        await using var ds = NpgsqlDataSource.Create(PostgresConnectionString);
+        await using var command = ds.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+}
