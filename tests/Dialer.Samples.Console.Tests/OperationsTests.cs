@@ -109,7 +109,7 @@ public sealed class OperationsTests : IDisposable
             Assert.True(add.ExitCode == 0, add.ToString());
             var check = _dialer.Run([.. pg, "check", "--phone", phone, "--at", "2026-03-02T18:00:00Z", "--json"]);
             Assert.True(check.ExitCode == 3, check.ToString());
-            Assert.Contains("protection.do_not_call", check.Stdout, StringComparison.Ordinal);
+            Assert.True(check.Stdout.Contains("protection.do_not_call", StringComparison.Ordinal), check.ToString());
         }
         finally
         {

@@ -27,7 +27,7 @@ internal static class CampaignCommands
                 table.AddRow(
                     Markup.Escape(c.Id), Markup.Escape(c.ClientId), c.State.ToString(),
                     Inputs.Number(c.Processed), c.TotalLeads is { } t ? Inputs.Number(t) : "-",
-                    Markup.Escape(c.OwnerId ?? "-"), Inputs.Iso(c.UpdatedAt));
+                    Markup.Escape(c.OwnerId ?? "-"), Inputs.Seconds(c.UpdatedAt));
             }
 
             AnsiConsole.Write(table);
@@ -136,16 +136,16 @@ internal static class CampaignCommands
         {
             var elapsed = c.UpdatedAt - started;
             var perHour = c.Processed / elapsed.TotalHours;
-            table.AddRow("Rate", $"{perHour.ToString("N0", CultureInfo.InvariantCulture)} leads/hour since {Inputs.Iso(started)}");
+            table.AddRow("Rate", $"{perHour.ToString("N0", CultureInfo.InvariantCulture)} leads/hour since {Inputs.Seconds(started)}");
             if (c.TotalLeads is { } total && total > c.Processed && c.State == CampaignState.Running)
             {
                 var remaining = Duration.FromHours((total - c.Processed) / perHour);
-                table.AddRow("ETA", $"{Inputs.Iso(c.UpdatedAt + remaining)} (in {Math.Round(remaining.TotalHours, 1).ToString(CultureInfo.InvariantCulture)} h of campaign time)");
+                table.AddRow("ETA", $"{Inputs.Seconds(c.UpdatedAt + remaining)} (in {Math.Round(remaining.TotalHours, 1).ToString(CultureInfo.InvariantCulture)} h of campaign time)");
             }
         }
 
-        table.AddRow("Owner", Markup.Escape(c.OwnerId ?? "-") + (c.HeartbeatAt is { } hb ? $" (heartbeat {Inputs.Iso(hb)})" : string.Empty));
-        table.AddRow("Checkpoint", $"cursor {Inputs.Number(c.Cursor)}, epoch {c.Epoch}, updated {Inputs.Iso(c.UpdatedAt)}");
+        table.AddRow("Owner", Markup.Escape(c.OwnerId ?? "-") + (c.HeartbeatAt is { } hb ? $" (heartbeat {Inputs.Seconds(hb)})" : string.Empty));
+        table.AddRow("Checkpoint", $"cursor {Inputs.Number(c.Cursor)}, epoch {c.Epoch}, updated {Inputs.Seconds(c.UpdatedAt)}");
         foreach (var (code, count) in c.OutcomeCounts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
         {
             table.AddRow($"  {Markup.Escape(code)}", Inputs.Number(count));

@@ -73,7 +73,7 @@ internal static class DncCommands
                 table.AddRow(
                     Markup.Escape(e.Phone.ToString()),
                     Markup.Escape(e.ScopeId is null ? e.Scope.ToString() : $"{e.Scope} {e.ScopeId}"),
-                    Inputs.Iso(e.CreatedAt),
+                    Inputs.Seconds(e.CreatedAt),
                     e.Until is { } u ? Inputs.Iso(u) : "permanent",
                     Markup.Escape(e.Reason ?? string.Empty));
             }

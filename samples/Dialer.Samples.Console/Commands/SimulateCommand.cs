@@ -23,11 +23,11 @@ internal static class SimulateCommand
     {
         var leadsFile = new Option<string?>("--leads") { Description = "CSV of leads: lead_id,phone[,region][,zone] (E.164 phones)." };
         var generate = new Option<int?>("--generate") { Description = $"Generate N seeded leads over US states and zones (default {DefaultGenerate} for a new campaign)." };
-        var days = new Option<int>("--days") { Description = "Simulated days to run (default 1).", DefaultValueFactory = _ => 1 };
-        var seed = new Option<int>("--seed") { Description = "Seed for leads and call outcomes (default 42).", DefaultValueFactory = _ => 42 };
-        var campaign = new Option<string>("--campaign") { Description = $"Campaign id (default {DefaultCampaignId}); an existing one is continued.", DefaultValueFactory = _ => DefaultCampaignId };
+        var days = new Option<int>("--days") { Description = "Simulated days to run.", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { Description = "Seed for leads and call outcomes.", DefaultValueFactory = _ => 42 };
+        var campaign = new Option<string>("--campaign") { Description = "Campaign id; an existing one is continued.", DefaultValueFactory = _ => DefaultCampaignId };
         var start = new Option<string?>("--start") { Description = $"Simulated start of a new campaign, ISO-8601 (default {DefaultStart}, a Monday 00:00 in New York)." };
-        var tick = new Option<int>("--tick") { Description = "Simulation step in seconds (default 15).", DefaultValueFactory = _ => 15 };
+        var tick = new Option<int>("--tick") { Description = "Simulation step in seconds.", DefaultValueFactory = _ => 15 };
 
         var command = new Command("simulate", "Run a campaign against a simulated telephony provider on a fake clock (continues an existing campaign).");
         foreach (var option in new Option[] { leadsFile, generate, days, seed, campaign, start, tick })
@@ -95,37 +95,48 @@ internal static class SimulateCommand
 
             var simulation = new CampaignSimulation(session.Services, clock, new SimulatedTelephony(seedValue), leads, campaignId, "default", Duration.FromSeconds(tickValue));
             var until = Instant.FromDateTimeOffset(clock.GetUtcNow()) + Duration.FromDays(daysValue);
+            simulation.Continued = state.Runs > 0;
             SimulationResult result;
-            if (System.Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+            try
             {
-                var lastPrinted = Instant.MinValue;
-                simulation.Progress = (at, cursor, inFlight, r) =>
+                if (System.Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
                 {
-                    if (at - lastPrinted >= Duration.FromHours(6) || at >= until)
+                    var lastPrinted = Instant.MinValue;
+                    simulation.Progress = (at, cursor, inFlight, r) =>
                     {
-                        lastPrinted = at;
-                        System.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"{Inputs.Iso(at)}  leads {cursor:N0}/{leads.Count:N0}  attempts {r.Admitted:N0}  denied {r.Denied:N0}  in flight {inFlight}"));
-                    }
-                };
-                result = await simulation.RunAsync(until, cancellationToken);
-            }
-            else
-            {
-                result = null!;
-                await AnsiConsole.Progress()
-                    .AutoClear(false)
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                    .StartAsync(async ctx =>
-                    {
-                        var task = ctx.AddTask("simulating", maxValue: leads.Count);
-                        simulation.Progress = (at, cursor, inFlight, r) =>
+                        if (at - lastPrinted >= Duration.FromHours(6) || at >= until)
                         {
-                            task.Value = cursor;
-                            task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{Inputs.Iso(at)} attempts {r.Admitted:N0}, in flight {inFlight}"));
-                        };
-                        result = await simulation.RunAsync(until, cancellationToken);
-                    });
+                            lastPrinted = at;
+                            System.Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                                $"{Inputs.Iso(at)}  leads {cursor:N0}/{leads.Count:N0}  attempts {r.Admitted:N0}  denied {r.Denied:N0}  in flight {inFlight}"));
+                        }
+                    };
+                    result = await simulation.RunAsync(until, cancellationToken);
+                }
+                else
+                {
+                    result = null!;
+                    await AnsiConsole.Progress()
+                        .AutoClear(false)
+                        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                        .StartAsync(async ctx =>
+                        {
+                            var task = ctx.AddTask("simulating", maxValue: leads.Count);
+                            simulation.Progress = (at, cursor, inFlight, r) =>
+                            {
+                                task.Value = cursor;
+                                task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{Inputs.Iso(at)} attempts {r.Admitted:N0}, in flight {inFlight}"));
+                            };
+                            result = await simulation.RunAsync(until, cancellationToken);
+                        });
+                }
+            }
+            finally
+            {
+                // The simulated clock goes with the store: a stopped run continues from where it got to.
+                state.Clock = Inputs.Iso(simulation.Now);
+                state.Runs++;
+                state.Save(statePath);
             }
 
             if (Environment.GetEnvironmentVariable("DIALER_DEBUG") == "1")
@@ -133,9 +144,6 @@ internal static class SimulateCommand
                 System.Console.Error.WriteLine($"phases ms: reports {simulation.Phase[0] / 10_000}, due {simulation.Phase[1] / 10_000}, fresh {simulation.Phase[2] / 10_000}, loops {simulation.Phase[4]}");
             }
 
-            state.Clock = Inputs.Iso(result.SimulatedTo);
-            state.Runs++;
-            state.Save(statePath);
             SimulationSummary.Write(result, campaignId, session.Store == StoreKind.Sqlite ? session.Data.DatabasePath : "PostgreSQL");
             return ExitCodes.Ok;
         });

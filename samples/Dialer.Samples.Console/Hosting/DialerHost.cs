@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Dialer.Samples.Console.Hosting;
@@ -20,7 +21,13 @@ internal static class DialerHost
     {
         var configuration = session.Configuration;
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddLogging(logging =>
+        {
+            if (Environment.GetEnvironmentVariable("DIALER_DEBUG") == "1")
+            {
+                logging.AddProvider(new StderrLoggerProvider());
+            }
+        });
         services.AddSingleton(session.TimeProvider);
         var dialer = services.AddDialer();
         dialer.AddScheduling(configuration.GetSection("Scheduling"));

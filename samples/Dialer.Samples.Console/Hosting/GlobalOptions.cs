@@ -14,7 +14,7 @@ internal static class GlobalOptions
 
     public static readonly Option<string> Store = new("--store")
     {
-        Description = "Where state lives: sqlite (dialer.db in --data, the default) postgres (with --connection) or memory (in-process, nothing kept).",
+        Description = "Where state lives: sqlite (dialer.db in --data, the default), postgres (with --connection) or memory (in-process, nothing kept).",
         DefaultValueFactory = _ => "sqlite",
         Recursive = true,
     };

@@ -51,6 +51,9 @@ internal static class Inputs
 
     public static string Iso(Instant instant) => InstantPattern.ExtendedIso.Format(instant);
 
+    /// <summary>An instant to the second, for tables (ISO-8601, UTC).</summary>
+    public static string Seconds(Instant instant) => InstantPattern.General.Format(instant);
+
     public static string Iso(Instant? instant) => instant is { } i ? Iso(i) : "-";
 
     public static string Date(LocalDate date) => LocalDatePattern.Iso.Format(date);

@@ -53,6 +53,8 @@ internal sealed class CampaignSimulation
     private readonly Dictionary<string, long> _campaignOutcomes = new(StringComparer.Ordinal);
     private readonly List<Task> _pending = [];
     private Instant _nextClaim = Instant.MinValue;
+    private long _cursor;
+    private long _processed;
 
     public CampaignSimulation(IServiceProvider services, FakeTimeProvider clock, SimulatedTelephony telephony, IReadOnlyList<CampaignLead> leads, string campaignId, string clientId, Duration tick)
     {
@@ -71,6 +73,13 @@ internal sealed class CampaignSimulation
         _clientId = clientId;
         _tick = tick;
         _probes = [.. s_probeZones.Select(z => new CallingWindowQuery { ZoneId = z, ClientId = clientId, CampaignId = campaignId })];
+    }
+
+    /// <summary>True when an earlier run of this campaign exists (for the summary).</summary>
+    public bool Continued
+    {
+        get => _result.Continued;
+        set => _result.Continued = value;
     }
 
     /// <summary>Called about every simulated hour (and at the end) with the clock, leads processed and calls in flight.</summary>
@@ -102,10 +111,66 @@ internal sealed class CampaignSimulation
         _result.CursorAtStart = cursor;
         _result.ConcurrencyLimit = _limit;
         _result.SimulatedFrom = Now;
-        _result.Continued = cursor > 0;
-        var nextCheckpoint = Now + Duration.FromHours(1);
+        _cursor = cursor;
+        _processed = processed;
         Progress?.Invoke(Now, cursor, 0, _result);
 
+        try
+        {
+            await LoopAsync(until, epoch, cursor, processed, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped (Ctrl+C): keep what was done and hand the campaign back, so the next run continues at once.
+            try
+            {
+                await Task.WhenAll(_pending);
+            }
+            catch (OperationCanceledException)
+            {
+                // Queue updates cancelled with the run are retried by their items' claim expiry.
+            }
+
+            await CheckpointAsync(epoch, _cursor, _processed, CancellationToken.None);
+            await _campaigns.ReleaseOwnershipAsync(_campaignId, OwnerId, epoch, Now, CancellationToken.None);
+            throw;
+        }
+
+        cursor = _cursor;
+        processed = _processed;
+        await CheckpointAsync(epoch, cursor, processed, cancellationToken);
+        var live = _redialQueue is null ? 0 : (await _redialQueue.GetCountsAsync(Now, _campaignId, cancellationToken)).Live;
+        _result.RedialsPending = live;
+        var state = snapshot.State;
+        if (cursor >= _leads.Count && live == 0)
+        {
+            var done = await _campaigns.TransitionAsync(_campaignId, CampaignCommand.Complete, CampaignState.Running, epoch, Now, cancellationToken: cancellationToken);
+            if (done.Succeeded)
+            {
+                state = CampaignState.Completed;
+            }
+        }
+        else
+        {
+            await _campaigns.ReleaseOwnershipAsync(_campaignId, OwnerId, epoch, Now, cancellationToken);
+        }
+
+        _result.CursorAtEnd = cursor;
+        _result.SimulatedTo = Now;
+        _result.CampaignState = state.ToString();
+        foreach (var (code, count) in _campaignOutcomes)
+        {
+            _result.CampaignOutcomes[code] = count;
+        }
+
+        _result.WallTime = wall.Elapsed;
+        Progress?.Invoke(Now, cursor, 0, _result);
+        return _result;
+    }
+
+    private async Task LoopAsync(Instant until, long epoch, long cursor, long processed, CancellationToken cancellationToken)
+    {
+        var nextCheckpoint = Now + Duration.FromHours(1);
         while (Now < until || _inFlight.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -174,6 +239,15 @@ internal sealed class CampaignSimulation
                 next = now + _tick;
             }
 
+            if (cursor != _cursor)
+            {
+                // Checkpoint the cursor whenever it moved (one small write, batched with this tick's queue updates),
+                // so a run that is killed re-offers at most one tick of leads.
+                _pending.Add(CheckpointAsync(epoch, cursor, processed, cancellationToken));
+            }
+
+            _cursor = cursor;
+            _processed = processed;
             _clock.SetUtcNow(next.ToDateTimeOffset());
             Phase[4]++;
             if (Now >= nextCheckpoint)
@@ -188,37 +262,12 @@ internal sealed class CampaignSimulation
 
         await Task.WhenAll(_pending);
         _pending.Clear();
-        await CheckpointAsync(epoch, cursor, processed, cancellationToken);
-        var live = _redialQueue is null ? 0 : (await _redialQueue.GetCountsAsync(Now, _campaignId, cancellationToken)).Live;
-        _result.RedialsPending = live;
-        var state = snapshot.State;
-        if (cursor >= _leads.Count && live == 0)
-        {
-            var done = await _campaigns.TransitionAsync(_campaignId, CampaignCommand.Complete, CampaignState.Running, epoch, Now, cancellationToken: cancellationToken);
-            if (done.Succeeded)
-            {
-                state = CampaignState.Completed;
-            }
-        }
-        else
-        {
-            await _campaigns.ReleaseOwnershipAsync(_campaignId, OwnerId, epoch, Now, cancellationToken);
-        }
-
-        _result.CursorAtEnd = cursor;
-        _result.SimulatedTo = Now;
-        _result.CampaignState = state.ToString();
-        foreach (var (code, count) in _campaignOutcomes)
-        {
-            _result.CampaignOutcomes[code] = count;
-        }
-
-        _result.WallTime = wall.Elapsed;
-        Progress?.Invoke(Now, cursor, 0, _result);
-        return _result;
+        _cursor = cursor;
+        _processed = processed;
     }
 
-    private Instant Now => Instant.FromDateTimeOffset(_clock.GetUtcNow());
+    /// <summary>The simulated clock.</summary>
+    public Instant Now => Instant.FromDateTimeOffset(_clock.GetUtcNow());
 
     private static int SlotLimit(SlotOptions slots, string clientId, string campaignId)
     {

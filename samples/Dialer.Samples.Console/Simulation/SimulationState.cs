@@ -22,6 +22,7 @@ internal sealed class SimulationState
 
     public int Runs { get; set; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public Instant ClockInstant => InstantPattern.ExtendedIso.Parse(Clock).GetValueOrThrow();
 
     public static string PathFor(string dataDir, string campaignId) => Path.Combine(dataDir, $"simulation-{Sanitize(campaignId)}.json");
