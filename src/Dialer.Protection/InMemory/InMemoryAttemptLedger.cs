@@ -120,7 +120,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
                 }
 
                 var stripe = NumberStripe(request.Phone);
-                if (!stripe.Attempts.ContainsKey(request.CallId) || !stripe.Numbers.TryGetValue(request.Phone.Value, out var log))
+                if (!stripe.Numbers.TryGetValue(request.Phone.Value, out var log))
                 {
                     return new(false);
                 }
@@ -147,7 +147,6 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
                 }
 
                 log.RemoveAt(position);
-                stripe.Attempts.Remove(request.CallId);
                 if (trackLeads)
                 {
                     RemoveFrom(KeyStripe(lead).Leads, lead, request.CallId);
@@ -239,15 +238,17 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     {
         ArgumentException.ThrowIfNullOrEmpty(attemptId);
         cancellationToken.ThrowIfCancellationRequested();
+        var hash = AttemptEntry.HashId(attemptId);
         foreach (var stripe in _stripes)
         {
             lock (stripe.Gate)
             {
-                if (stripe.Attempts.TryGetValue(attemptId, out var index) &&
-                    stripe.Numbers.TryGetValue(index.Phone, out var log) &&
-                    log.IndexOf(attemptId) is var position and >= 0)
+                foreach (var log in stripe.Numbers.Values)
                 {
-                    return new(log.Entries[position]);
+                    if (log.IndexOf(attemptId, hash) is var position and >= 0)
+                    {
+                        return new(log.Entries[position]);
+                    }
                 }
             }
         }
@@ -406,7 +407,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
                 emptyNumbers.Clear();
                 foreach (var (phone, log) in stripe.Numbers)
                 {
-                    removed += log.TrimBefore(olderThan, stripe.Attempts);
+                    removed += log.TrimBefore(olderThan);
                     removed += log.PurgeBlocks(olderThan, OnBlockPurged);
                     if (log.IsEmpty)
                     {
@@ -494,44 +495,23 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         var now = attempt.At;
         var cutoff = now - Duration.FromNanoseconds(Volatile.Read(ref _retentionNanos));
         var stripe = NumberStripe(request.Phone);
+        var idHash = AttemptEntry.HashId(request.CallId);
         if (stripe.Numbers.TryGetValue(request.Phone.Value, out var numberLog) && numberLog.Count > 0)
         {
-            numberLog.TrimBefore(cutoff, stripe.Attempts);
+            numberLog.TrimBefore(cutoff);
+            if (numberLog.IndexOf(request.CallId, idHash) is var position and >= 0)
+            {
+                return LedgerResult.AlreadyRecorded(now, numberLog.Entries[position].RecordedAt);
+            }
         }
 
-        if (!record)
+        var result = Evaluate(attempt, rules, numberLog, readLeads, subject, cutoff, out var leadLog, out var subjectLog);
+        if (!result.IsAllowed || !record)
         {
-            return stripe.Attempts.TryGetValue(request.CallId, out var known)
-                ? LedgerResult.AlreadyRecorded(now, known.RecordedAt)
-                : Evaluate(attempt, rules, numberLog, readLeads, subject, cutoff, out _, out _);
-        }
-
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(stripe.Attempts, request.CallId, out var exists);
-        if (exists)
-        {
-            return LedgerResult.AlreadyRecorded(now, slot.RecordedAt);
-        }
-
-        LedgerResult result;
-        KeyLog? leadLog, subjectLog;
-        try
-        {
-            result = Evaluate(attempt, rules, numberLog, readLeads, subject, cutoff, out leadLog, out subjectLog);
-        }
-        catch
-        {
-            stripe.Attempts.Remove(request.CallId);
-            throw;
-        }
-
-        if (!result.IsAllowed)
-        {
-            stripe.Attempts.Remove(request.CallId);
             return result;
         }
 
-        slot = new IndexEntry(request.Phone.Value, now);
-        var entry = AttemptEntry.FromRequest(request, now);
+        var entry = AttemptEntry.FromRequest(request, idHash, now);
         if (numberLog is null)
         {
             numberLog = new KeyLog();
@@ -558,12 +538,12 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         subjectLog = null;
         if (readLeads && KeyStripe(attempt.Request.LeadId).Leads.TryGetValue(attempt.Request.LeadId, out leadLog))
         {
-            leadLog.TrimBefore(cutoff, null);
+            leadLog.TrimBefore(cutoff);
         }
 
         if (subject is not null && KeyStripe(subject).Subjects.TryGetValue(subject, out subjectLog))
         {
-            subjectLog.TrimBefore(cutoff, null);
+            subjectLog.TrimBefore(cutoff);
         }
 
         return ProtectionDecider.Evaluate(
@@ -573,15 +553,15 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             leadLog is null ? default : leadLog.Entries,
             subjectLog is null ? default : subjectLog.Entries,
             numberLog is null ? default : numberLog.Blocks,
-            leadLog is null ? default : leadLog.Blocks);
+            leadLog is null ? default : leadLog.Blocks,
+            sorted: true);
     }
 
     private OutcomeRecordStatus ApplyOutcome(CallOutcome outcome, bool trackLeads, bool trackSubjects)
     {
         var request = outcome.Request;
         var stripe = NumberStripe(request.Phone);
-        if (stripe.Attempts.ContainsKey(request.CallId) &&
-            stripe.Numbers.TryGetValue(request.Phone.Value, out var log) &&
+        if (stripe.Numbers.TryGetValue(request.Phone.Value, out var log) &&
             log.IndexOf(request.CallId) is var position and >= 0)
         {
             var entry = log.Entries[position];
@@ -606,7 +586,6 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         // The call happened but the ledger does not hold it: record it at the outcome's instant so it counts.
         var added = AttemptEntry.FromRequest(request, outcome.OccurredAt).WithOutcome(outcome.Disposition, outcome.OccurredAt);
         GetOrAdd(stripe.Numbers, request.Phone.Value).Insert(added);
-        stripe.Attempts[request.CallId] = new IndexEntry(request.Phone.Value, outcome.OccurredAt);
         if (trackLeads)
         {
             GetOrAdd(KeyStripe(request.LeadId).Leads, request.LeadId).Insert(added);
@@ -688,7 +667,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         empty.Clear();
         foreach (var (key, log) in logs)
         {
-            log.TrimBefore(olderThan, null);
+            log.TrimBefore(olderThan);
             removed += log.PurgeBlocks(olderThan, OnBlockPurged);
             if (log.IsEmpty)
             {
@@ -867,9 +846,6 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         }
     }
 
-    /// <summary>Where an attempt id lives: its number, and when it was recorded.</summary>
-    internal readonly record struct IndexEntry(ulong Phone, Instant RecordedAt);
-
     /// <summary>Where a block is stored.</summary>
     private readonly record struct BlockLocation(BlockTarget Target, ulong Phone, string? LeadId)
     {
@@ -895,7 +871,6 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
         public Dictionary<string, KeyLog> Subjects { get; } = new(StringComparer.Ordinal);
 
-        public Dictionary<string, IndexEntry> Attempts { get; } = new(StringComparer.Ordinal);
     }
 
 }

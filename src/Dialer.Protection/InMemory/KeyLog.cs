@@ -10,6 +10,7 @@ namespace Dialer.Protection;
 internal sealed class KeyLog
 {
     private AttemptEntry[] _items = [];
+    private int[] _hashes = []; // the entries' id hashes, side by side so the idempotency scan reads one cache line
     private int _start;
     private int _count;
     private ProtectionBlock[] _blocks = [];
@@ -26,14 +27,14 @@ internal sealed class KeyLog
     /// <summary>Approximate bytes held by the arrays (for the memory benchmark).</summary>
     public int Capacity => _items.Length;
 
-    /// <summary>Removes attempts recorded before <paramref name="cutoff"/>, and their ids from <paramref name="index"/> when given.</summary>
-    public int TrimBefore(Instant cutoff, Dictionary<string, InMemoryAttemptLedger.IndexEntry>? index)
+    /// <summary>Removes attempts recorded before <paramref name="cutoff"/>.</summary>
+    public int TrimBefore(Instant cutoff)
     {
         var removed = 0;
         while (_count > 0 && _items[_start].RecordedAt < cutoff)
         {
-            index?.Remove(_items[_start].AttemptId);
             _items[_start] = default;
+            _hashes[_start] = 0;
             _start++;
             _count--;
             removed++;
@@ -59,19 +60,24 @@ internal sealed class KeyLog
         while (i > _start && _items[i - 1].RecordedAt > entry.RecordedAt)
         {
             _items[i] = _items[i - 1];
+            _hashes[i] = _hashes[i - 1];
             i--;
         }
 
         _items[i] = entry;
+        _hashes[i] = entry.IdHash;
         _count++;
     }
 
     /// <summary>The position (in <see cref="Entries"/>) of the attempt with this id, or -1.</summary>
-    public int IndexOf(string attemptId)
+    public int IndexOf(string attemptId) => IndexOf(attemptId, AttemptEntry.HashId(attemptId));
+
+    /// <summary>The position (in <see cref="Entries"/>) of the attempt with this id and id hash, or -1.</summary>
+    public int IndexOf(string attemptId, int idHash)
     {
         for (var i = _start + _count - 1; i >= _start; i--)
         {
-            if (string.Equals(_items[i].AttemptId, attemptId, StringComparison.Ordinal))
+            if (_hashes[i] == idHash && string.Equals(_items[i].AttemptId, attemptId, StringComparison.Ordinal))
             {
                 return i - _start;
             }
@@ -87,6 +93,7 @@ internal sealed class KeyLog
         var i = _start + position;
         var end = _start + _count - 1;
         Array.Copy(_items, i + 1, _items, i, end - i);
+        Array.Copy(_hashes, i + 1, _hashes, i, end - i);
         _items[end] = default;
         _count--;
         if (_count == 0)
@@ -175,14 +182,19 @@ internal sealed class KeyLog
         if (_start > 0 && _count <= _items.Length / 2)
         {
             Array.Copy(_items, _start, _items, 0, _count);
+            Array.Copy(_hashes, _start, _hashes, 0, _count);
             Array.Clear(_items, _count, _start);
             _start = 0;
             return;
         }
 
-        var bigger = new AttemptEntry[Math.Max(4, _items.Length * 2)];
+        var length = Math.Max(4, _items.Length * 2);
+        var bigger = new AttemptEntry[length];
+        var biggerHashes = new int[length];
         Array.Copy(_items, _start, bigger, 0, _count);
+        Array.Copy(_hashes, _start, biggerHashes, 0, _count);
         _items = bigger;
+        _hashes = biggerHashes;
         _start = 0;
     }
 }

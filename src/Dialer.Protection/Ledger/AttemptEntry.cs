@@ -41,6 +41,7 @@ public readonly struct AttemptEntry : IEquatable<AttemptEntry>
         }
 
         AttemptId = attemptId;
+        IdHash = HashId(attemptId);
         Phone = phone;
         LeadId = leadId;
         ClientId = clientId;
@@ -52,12 +53,38 @@ public readonly struct AttemptEntry : IEquatable<AttemptEntry>
         OutcomeAt = outcomeAt;
     }
 
+    // Trusted copy constructor for the ledger's hot path: the request was validated when it was created.
+    private AttemptEntry(DialRequest request, int idHash, Instant recordedAt)
+    {
+        AttemptId = request.CallId;
+        IdHash = idHash;
+        Phone = request.Phone;
+        LeadId = request.LeadId;
+        ClientId = request.ClientId;
+        CampaignId = request.CampaignId;
+        SubjectKey = request.SubjectKey;
+        RecordedAt = recordedAt;
+        OutcomeCode = null;
+        OutcomeCategory = null;
+        OutcomeAt = null;
+    }
+
+    private AttemptEntry(in AttemptEntry entry, Disposition disposition, Instant occurredAt)
+    {
+        this = entry;
+        OutcomeCode = disposition.Code;
+        OutcomeCategory = disposition.Category;
+        OutcomeAt = occurredAt;
+    }
+
     /// <summary>Creates the entry of a request recorded at <paramref name="recordedAt"/> (no outcome yet).</summary>
     public static AttemptEntry FromRequest(DialRequest request, Instant recordedAt)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return new AttemptEntry(request.CallId, request.Phone, request.LeadId, request.ClientId, request.CampaignId, request.SubjectKey, recordedAt);
+        return new AttemptEntry(request, HashId(request.CallId), recordedAt);
     }
+
+    internal static AttemptEntry FromRequest(DialRequest request, int idHash, Instant recordedAt) => new(request, idHash, recordedAt);
 
     /// <summary>The attempt id (the request's call id).</summary>
     public string AttemptId { get; }
@@ -89,12 +116,26 @@ public readonly struct AttemptEntry : IEquatable<AttemptEntry>
     /// <summary>When the outcome happened, once reported.</summary>
     public Instant? OutcomeAt { get; }
 
+    /// <summary>A cheap hash of <see cref="AttemptId"/> that lets the in-memory ledger find an id without reading other ids.</summary>
+    internal int IdHash { get; }
+
     /// <summary>Whether an outcome has been reported.</summary>
     public bool HasOutcome => OutcomeCode is not null;
 
     /// <summary>A copy with the given outcome.</summary>
-    public AttemptEntry WithOutcome(Disposition disposition, Instant occurredAt) =>
-        new(AttemptId, Phone, LeadId, ClientId, CampaignId, SubjectKey, RecordedAt, disposition.Code, disposition.Category, occurredAt);
+    public AttemptEntry WithOutcome(Disposition disposition, Instant occurredAt) => new(this, disposition, occurredAt);
+
+    /// <summary>The hash stored in <see cref="IdHash"/> (FNV-1a over the UTF-16 code units; stable within a process).</summary>
+    internal static int HashId(string attemptId)
+    {
+        var hash = 2166136261u;
+        foreach (var c in attemptId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)hash;
+    }
 
     /// <inheritdoc/>
     public bool Equals(AttemptEntry other) =>

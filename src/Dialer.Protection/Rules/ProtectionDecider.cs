@@ -15,7 +15,7 @@ namespace Dialer.Protection;
 /// </remarks>
 public static class ProtectionDecider
 {
-    private const int StackCountLimit = 64;
+    private const int StackCountLimit = 16;
 
     [ThreadStatic]
     private static DayBounds t_lastDay;
@@ -64,7 +64,8 @@ public static class ProtectionDecider
         ReadOnlySpan<AttemptEntry> leadAttempts,
         ReadOnlySpan<AttemptEntry> subjectAttempts,
         ReadOnlySpan<ProtectionBlock> blocks,
-        ReadOnlySpan<ProtectionBlock> moreBlocks)
+        ReadOnlySpan<ProtectionBlock> moreBlocks,
+        bool sorted = false)
     {
         var request = attempt.Request;
         var now = attempt.At;
@@ -90,7 +91,7 @@ public static class ProtectionDecider
                     break;
             }
 
-            if (CheckLimit(limit, request, now, attempt.CalleeZone, span, out var clearsAt))
+            if (CheckLimit(limit, request, now, attempt.CalleeZone, span, sorted, out var clearsAt))
             {
                 reasons.Add(ProtectionReasons.ForLimit(limit, clearsAt));
             }
@@ -153,7 +154,7 @@ public static class ProtectionDecider
         }
     }
 
-    private static bool CheckLimit(CountLimit limit, DialRequest request, Instant now, DateTimeZone calleeZone, ReadOnlySpan<AttemptEntry> attempts, out Instant clearsAt)
+    private static bool CheckLimit(CountLimit limit, DialRequest request, Instant now, DateTimeZone calleeZone, ReadOnlySpan<AttemptEntry> attempts, bool sorted, out Instant clearsAt)
     {
         Instant from, to;
         bool rolling = limit.WindowKind == CountWindowKind.Rolling;
@@ -166,6 +167,18 @@ public static class ProtectionDecider
         else
         {
             (from, to) = LocalDayBounds(limit.Zone ?? calleeZone, now);
+        }
+
+        if (sorted)
+        {
+            // Sorted by recorded instant: only the tail from the window's start can count.
+            var first = attempts.Length;
+            while (first > 0 && attempts[first - 1].RecordedAt >= from)
+            {
+                first--;
+            }
+
+            attempts = attempts[first..];
         }
 
         var count = 0;
