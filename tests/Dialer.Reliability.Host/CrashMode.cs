@@ -39,6 +39,7 @@ public static class CrashMode
                     var n = k % 5 == 4 ? k - 1 : k;
                     var phone = PhoneNumber.FromValue(args.FirstNumber + ((ulong)thread * 100_000UL) + (ulong)n);
                     var request = new DialRequest($"s{args.Seed}t{thread}k{k}", $"lead-{thread}-{n}", phone);
+                    var startTicks = TimeProvider.System.GetUtcNow().UtcTicks;
                     var decision = await admission.AdmitAsync(request);
                     if (!decision.IsAllowed)
                     {
@@ -46,7 +47,7 @@ public static class CrashMode
                         continue;
                     }
 
-                    log.Line($"A {request.CallId} {phone.Value} {decision.AttemptRecordedAt.GetValueOrDefault().ToUnixTimeTicks()} {TimeProvider.System.GetUtcNow().UtcTicks}");
+                    log.Line($"A {request.CallId} {phone.Value} {decision.AttemptRecordedAt.GetValueOrDefault().ToUnixTimeTicks()} {startTicks} {TimeProvider.System.GetUtcNow().UtcTicks}");
                     var disposition = Outcomes[random.Next(Outcomes.Length)];
                     await reporter.ReportAsync(new CallOutcome(request, disposition, time.GetCurrentInstant()));
                     log.Line($"O {request.CallId} {disposition.Code}");

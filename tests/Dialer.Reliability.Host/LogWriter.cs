@@ -5,8 +5,8 @@ namespace Dialer.Reliability.Host;
 
 /// <summary>
 /// Appends one line per event to the process's log, flushed to the operating system at once (a <c>kill -9</c> loses
-/// nothing already written). Lines: <c>A callId phone recordedAtTicks wallTicks</c> (admitted and handed to the
-/// placer), <c>U callId phone wallTicks</c> (admission outcome unknown: possibly recorded, not dialed),
+/// nothing already written). Lines: <c>A callId phone recordedAtTicks wallStartTicks wallEndTicks</c> (admitted and
+/// handed to the placer; the wall-clock ticks taken just before the admission call and just after it returned), <c>U callId phone wallTicks</c> (admission outcome unknown: possibly recorded, not dialed),
 /// <c>O callId disposition</c> (outcome recorded), <c>D count</c> (denials), <c>E message</c> (errors).
 /// </summary>
 public sealed class LogWriter : IDisposable

@@ -77,6 +77,7 @@ public static class RaceMode
         {
             var phone = PhoneNumber.FromValue(args.FirstNumber + (ulong)n);
             var request = new DialRequest($"h{args.HostId}t{thread}b{burst}n{n}", "lead-" + n, phone);
+            var startTicks = TimeProvider.System.GetUtcNow().UtcTicks;
             try
             {
                 Instant? recordedAt;
@@ -102,7 +103,7 @@ public static class RaceMode
                 if (recordedAt is { } at)
                 {
                     Interlocked.Increment(ref counters.Admitted);
-                    log.Line($"A {request.CallId} {phone.Value} {at.ToUnixTimeTicks()} {TimeProvider.System.GetUtcNow().UtcTicks}");
+                    log.Line($"A {request.CallId} {phone.Value} {at.ToUnixTimeTicks()} {startTicks} {TimeProvider.System.GetUtcNow().UtcTicks}");
                 }
                 else
                 {

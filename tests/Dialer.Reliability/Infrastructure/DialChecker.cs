@@ -43,4 +43,27 @@ internal static class DialChecker
 
         return violations;
     }
+
+    /// <summary>
+    /// Real-time duplicates: two dials of one number whose admission calls lie so close that, wherever inside its call
+    /// each commit happened, they were less than <paramref name="window"/> apart (later end minus earlier start).
+    /// </summary>
+    public static List<string> CheckRealTime(IEnumerable<Dial> dials, Duration window)
+    {
+        var violations = new List<string>();
+        foreach (var group in dials.GroupBy(d => d.Phone))
+        {
+            var sorted = group.OrderBy(d => d.WallStartTicks).ToList();
+            for (var i = 1; i < sorted.Count; i++)
+            {
+                var widest = sorted[i].WallEnd - sorted[i - 1].WallStart;
+                if (widest < window)
+                {
+                    violations.Add($"real-time duplicate: {group.Key}: {sorted[i - 1].CallId} (host {sorted[i - 1].Host}) and {sorted[i].CallId} (host {sorted[i].Host}) at most {widest.TotalMilliseconds:0.###} ms apart < {window.TotalMilliseconds} ms");
+                }
+            }
+        }
+
+        return violations;
+    }
 }

@@ -3,7 +3,14 @@ using System.Globalization;
 namespace Dialer.Reliability.Infrastructure;
 
 /// <summary>One admission a host logged as dialed (admitted and handed to the placer).</summary>
-internal readonly record struct Dial(string CallId, ulong Phone, long RecordedTicks, long WallTicks, int Host);
+internal readonly record struct Dial(string CallId, ulong Phone, long RecordedTicks, long WallStartTicks, long WallEndTicks, int Host)
+{
+    /// <summary>The real instant the admission call started (the commit happened between start and end).</summary>
+    public NodaTime.Instant WallStart => NodaTime.Instant.FromUnixTimeTicks(WallStartTicks - DateTimeOffset.UnixEpoch.UtcTicks);
+
+    /// <summary>The real instant the admission call returned.</summary>
+    public NodaTime.Instant WallEnd => NodaTime.Instant.FromUnixTimeTicks(WallEndTicks - DateTimeOffset.UnixEpoch.UtcTicks);
+}
 
 /// <summary>What the hosts' log files say happened.</summary>
 internal sealed class RunLog
@@ -51,7 +58,7 @@ internal sealed class RunLog
         switch (f[0])
         {
             case "A":
-                Dials.Add(new Dial(f[1], ulong.Parse(f[2], CultureInfo.InvariantCulture), long.Parse(f[3], CultureInfo.InvariantCulture), long.Parse(f[4], CultureInfo.InvariantCulture), host));
+                Dials.Add(new Dial(f[1], ulong.Parse(f[2], CultureInfo.InvariantCulture), long.Parse(f[3], CultureInfo.InvariantCulture), long.Parse(f[4], CultureInfo.InvariantCulture), long.Parse(f[5], CultureInfo.InvariantCulture), host));
                 break;
             case "U":
                 Unknown.Add((f[1], ulong.Parse(f[2], CultureInfo.InvariantCulture)));

@@ -23,7 +23,7 @@ public sealed class RacingHostsTests(ITestOutputHelper output)
 
         var result = await RaceRunner.RunAsync(settings, dir, async (hosts, ct) => pauses = await PauseOneHostAsync(hosts, settings, ct));
 
-        var violations = result.LoggedViolations().Concat(result.StoredViolations()).ToList();
+        var violations = result.LoggedViolations().Concat(result.StoredViolations()).Concat(result.RealTimeViolations()).ToList();
         result.Report(output, "race/sqlite", violations, $"SIGSTOP of host 1 for {PauseMilliseconds(settings)} ms x {pauses}");
         Assert.Empty(violations);
         Assert.Empty(result.MissingFromStore());
@@ -58,7 +58,7 @@ public sealed class RacingHostsTests(ITestOutputHelper output)
             pauses = await pause;
         });
 
-        var violations = result.LoggedViolations().Concat(result.StoredViolations()).ToList();
+        var violations = result.LoggedViolations().Concat(result.StoredViolations()).Concat(result.RealTimeViolations()).ToList();
         result.Report(output, "race/postgres", violations, $"pg_terminate_backend x {terminated}, SIGSTOP of host 1 for {PauseMilliseconds(settings)} ms x {pauses}");
         Assert.Empty(violations);
         Assert.Empty(result.MissingFromStore());
