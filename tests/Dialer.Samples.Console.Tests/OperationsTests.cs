@@ -117,6 +117,13 @@ public sealed class OperationsTests : IDisposable
         }
 
         Assert.Equal(0, _dialer.Run([.. pg, "check", "--phone", phone, "--at", "2026-03-02T18:00:00Z", "--json"]).ExitCode);
+
+        // The simulation runs on its fake clock against PostgreSQL too (attempts stamped with the simulated time).
+        var campaign = "e2e-" + Guid.NewGuid().ToString("N")[..12];
+        var simulate = _dialer.Run([.. pg, "simulate", "--generate", "60", "--days", "1", "--campaign", campaign]);
+        Assert.True(simulate.ExitCode == 0, simulate.ToString());
+        var status = _dialer.Run([.. pg, "campaign", "status", campaign]);
+        Assert.True(status.Stdout.Contains("60 / 60 leads (100.0 %)", StringComparison.Ordinal), status.ToString());
         Assert.False(File.Exists(_dialer.DatabasePath), "--store postgres must not create dialer.db");
     }
 }

@@ -1,4 +1,5 @@
 using Dialer.Persistence.Sqlite;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Dialer.Samples.Console.Hosting;
 
@@ -12,7 +13,14 @@ internal static class StoreWiring
         switch (session.Store)
         {
             case StoreKind.Postgres:
-                dialer.UsePostgreSql(session.Connection!);
+                dialer.UsePostgreSql(session.Connection!, o =>
+                {
+                    if (session.TimeProvider is FakeTimeProvider)
+                    {
+                        // A simulation runs on a fake clock: attempts must be stamped with it, not with the database's now.
+                        o.UseDatabaseClock = false;
+                    }
+                });
                 break;
             case StoreKind.Memory:
                 // The in-memory stores each package registers by default.
