@@ -141,7 +141,7 @@ internal static class SimulateCommand
 
             if (Environment.GetEnvironmentVariable("DIALER_DEBUG") == "1")
             {
-                System.Console.Error.WriteLine($"phases ms: reports {simulation.Phase[0] / 10_000}, due {simulation.Phase[1] / 10_000}, fresh {simulation.Phase[2] / 10_000}, loops {simulation.Phase[4]}");
+                System.Console.Error.WriteLine($"phases ms: reports+claims {simulation.Phase[0] / 10_000}, admissions {simulation.Phase[2] / 10_000}, loops {simulation.Phase[4]}");
             }
 
             SimulationSummary.Write(result, campaignId, session.Store == StoreKind.Sqlite ? session.Data.DatabasePath : "PostgreSQL");

@@ -85,7 +85,7 @@ internal sealed class CampaignSimulation
     /// <summary>Called about every simulated hour (and at the end) with the clock, leads processed and calls in flight.</summary>
     public Action<Instant, long, int, SimulationResult>? Progress { get; set; }
 
-    /// <summary>Wall ticks spent per phase (reports, due dials, fresh leads, -, loop count), for DIALER_DEBUG.</summary>
+    /// <summary>Wall ticks spent per phase (reports and claims, -, admissions, -, loop count), for DIALER_DEBUG.</summary>
     public long[] Phase { get; } = new long[5];
 
     public async Task<SimulationResult> RunAsync(Instant until, CancellationToken cancellationToken)
