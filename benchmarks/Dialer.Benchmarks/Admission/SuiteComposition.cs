@@ -35,7 +35,10 @@ internal sealed class SuiteComposition : IDisposable
         ProtectionGate = _provider.GetRequiredService<ProtectionGate>();
         SlotGate = _provider.GetServices<AdmissionGate>().OfType<SlotGate>().Single();
         Ledger = _provider.GetRequiredService<IAttemptLedger>();
+        Gates = [.. _provider.GetServices<AdmissionGate>()];
     }
+
+    public IReadOnlyList<AdmissionGate> Gates { get; }
 
     public FakeTimeProvider Time { get; }
 
