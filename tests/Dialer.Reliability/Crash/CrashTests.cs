@@ -75,7 +75,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         var tampered = Path.Combine(dir, "tampered.log");
         var lines = await File.ReadAllLinesAsync(log);
         var outcome = lines.First(l => l.StartsWith("O ", StringComparison.Ordinal)).Split(' ');
-        await File.WriteAllLinesAsync(tampered, [.. lines, "A never-admitted 14155509999 0 0", $"O {outcome[1]} sold_twice"]);
+        await File.WriteAllLinesAsync(tampered, [.. lines, "A never-admitted 14155509999 0 0 0", $"O {outcome[1]} sold_twice"]);
         var caught = CrashChecker.Check(db, RunLog.Read([tampered]));
         output.WriteLine("crash broken variant (tampered log): " + string.Join(" | ", caught));
         Assert.Contains("acknowledged admission lost: never-admitted", caught);
