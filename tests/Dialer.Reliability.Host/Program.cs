@@ -32,13 +32,14 @@ public static class Program
         {
             "race" => await RaceMode.RunAsync(options),
             "crash" => await CrashMode.RunAsync(options),
+            "slots" => await SlotsMode.RunAsync(options),
             _ => Unknown(args[0]),
         };
     }
 
     private static int Unknown(string mode)
     {
-        Console.Error.WriteLine($"reliability host: unknown mode '{mode}' (race, crash).");
+        Console.Error.WriteLine($"reliability host: unknown mode '{mode}' (race, crash, slots).");
         return 2;
     }
 }

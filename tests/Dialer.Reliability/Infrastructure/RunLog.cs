@@ -29,6 +29,9 @@ internal sealed class RunLog
 
     public List<string> Errors { get; } = [];
 
+    /// <summary>Slot leases: call id → (wall ticks the acquire returned, wall ticks before the release call or null).</summary>
+    public Dictionary<string, (long Acquired, long? Released, int Host)> Leases { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Reads log files; a last line without its newline (a kill mid-write) is ignored.</summary>
     public static RunLog Read(IEnumerable<string> files)
     {
@@ -72,6 +75,12 @@ internal sealed class RunLog
                 break;
             case "D":
                 DeniedCount += long.Parse(f[1], CultureInfo.InvariantCulture);
+                break;
+            case "L":
+                Leases[f[1]] = (long.Parse(f[2], CultureInfo.InvariantCulture), null, host);
+                break;
+            case "R":
+                Leases[f[1]] = Leases[f[1]] with { Released = long.Parse(f[2], CultureInfo.InvariantCulture) };
                 break;
             case "E":
                 Errors.Add(line[2..]);

@@ -23,6 +23,7 @@ internal sealed record RaceSettings(string Store, string Target, string Schema, 
     public int Cap { get; init; } = 3;
     public bool Broken { get; init; }
     public int[] ClockOffsetMinutes { get; init; } = [];
+    public string Mode { get; init; } = "race";
 
     /// <summary>Every tenth number (those ending in 3) is on the do-not-call list before the race.</summary>
     public IEnumerable<ulong> Blocked => Enumerable.Range(0, Numbers).Where(n => n % 10 == 3).Select(n => FirstNumber + (ulong)n);
@@ -85,7 +86,7 @@ internal static class RaceRunner
             {
                 var args = new List<string>
                 {
-                    "race", "--store", s.Store, "--target", s.Target, "--schema", s.Schema, "--log", logs[h],
+                    s.Mode, "--store", s.Store, "--target", s.Target, "--schema", s.Schema, "--log", logs[h],
                     "--host", h.ToString(CultureInfo.InvariantCulture), "--threads", s.Threads.ToString(CultureInfo.InvariantCulture),
                     "--numbers", s.Numbers.ToString(CultureInfo.InvariantCulture), "--first-number", s.FirstNumber.ToString(CultureInfo.InvariantCulture),
                     "--bursts", s.Bursts.ToString(CultureInfo.InvariantCulture), "--burst-ms", s.BurstMilliseconds.ToString(CultureInfo.InvariantCulture),
