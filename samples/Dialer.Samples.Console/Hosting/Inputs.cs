@@ -18,22 +18,31 @@ internal static class Inputs
         return phone;
     }
 
+    /// <summary>The instants calling windows can be computed for (the zone tables cover 1901–2199).</summary>
+    private static readonly Interval SupportedInstants = new(
+        NodaTime.Instant.FromUtc(1902, 1, 1, 0, 0), NodaTime.Instant.FromUtc(2199, 1, 1, 0, 0));
+
     public static Instant Instant(string option, string value)
     {
         var parsed = InstantPattern.ExtendedIso.Parse(value);
         if (parsed.Success)
         {
-            return parsed.Value;
+            return InRange(option, value, parsed.Value);
         }
 
         var offset = OffsetDateTimePattern.ExtendedIso.Parse(value);
         if (offset.Success)
         {
-            return offset.Value.ToInstant();
+            return InRange(option, value, offset.Value.ToInstant());
         }
 
         throw new UsageException($"{option} '{value}' is not an ISO-8601 instant (e.g. 2026-03-02T15:00:00Z or 2026-03-02T10:00:00-05:00).");
     }
+
+    private static Instant InRange(string option, string value, Instant instant) =>
+        SupportedInstants.Contains(instant)
+            ? instant
+            : throw new UsageException($"{option} '{value}' is outside the supported range (years 1902 to 2198).");
 
     public static LocalDate Date(string option, string value)
     {

@@ -324,10 +324,19 @@ internal sealed class SqliteAttemptLedger : IAttemptLedger
             row.Text(4, "client_id"),
             row.Text(5, "campaign_id"),
             row.NullableText(6, "subject_key"),
-            row.Instant(7, "recorded_at"),
+            RecordedAt(row),
             code,
             category,
             outcomeAt);
+    }
+
+    /// <summary>No attempt is older than the suite; an earlier instant would hide the attempt from every window.</summary>
+    private static readonly Instant s_earliestPlausibleAttempt = Instant.FromUtc(2000, 1, 1, 0, 0);
+
+    private static Instant RecordedAt(RowReader row)
+    {
+        var at = row.Instant(7, "recorded_at");
+        return at < s_earliestPlausibleAttempt ? throw row.Corrupt("recorded_at", "is before 2000-01-01, earlier than any attempt this suite records") : at;
     }
 
     internal static ProtectionBlock ReadBlock(Microsoft.Data.Sqlite.SqliteDataReader reader)
@@ -348,6 +357,14 @@ internal sealed class SqliteAttemptLedger : IAttemptLedger
             throw row.Corrupt("scope_id", "must be NULL exactly for global scope");
         }
 
+        var createdAt = row.Instant(8, "created_at");
+        var until = row.NullableInstant(9, "until_at");
+        if (until < createdAt)
+        {
+            // A block cannot end before it began; such a row would silently stop protecting its number.
+            throw row.Corrupt("until_at", "is earlier than created_at");
+        }
+
         return new ProtectionBlock(
             row.Text(1, "block_id"),
             row.Enum<BlockKind>(2, "kind"),
@@ -356,8 +373,8 @@ internal sealed class SqliteAttemptLedger : IAttemptLedger
             leadId,
             scope,
             scopeId,
-            row.Instant(8, "created_at"),
-            row.NullableInstant(9, "until_at"),
+            createdAt,
+            until,
             row.NullableText(10, "reason"),
             row.NullableText(11, "source_attempt_id"));
     }

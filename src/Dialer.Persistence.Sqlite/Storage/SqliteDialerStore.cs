@@ -485,6 +485,20 @@ public sealed class SqliteDialerStore : IStoreMaintenance, IAsyncDisposable, IDi
             }
         }
 
+        if (_options.ValidateRowsOnOpen)
+        {
+            try
+            {
+                RowValidation.ValidateAll(s);
+            }
+            catch (CorruptRowException corrupt)
+            {
+                // QuarantineAndFail records the row and puts the store in the fail-closed state.
+                _ = QuarantineAndFail(s, corrupt);
+                return;
+            }
+        }
+
         SqliteLog.Opened(_logger, FilePath, version, _options.Synchronous);
     }
 

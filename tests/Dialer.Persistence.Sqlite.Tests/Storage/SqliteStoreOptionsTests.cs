@@ -16,6 +16,7 @@ public sealed class SqliteStoreOptionsTests
         Assert.Equal(8, o.MaxReadConnections);
         Assert.True(o.MigrateOnOpen);
         Assert.False(o.QuickCheckOnOpen);
+        Assert.True(o.ValidateRowsOnOpen);
     }
 
     [Fact]
