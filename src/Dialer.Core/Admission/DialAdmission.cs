@@ -11,8 +11,9 @@ namespace Dialer.Core;
 /// The composite admission (see <see cref="IDialAdmission"/>). Gates run in <see cref="AdmissionGate.Order"/>;
 /// the first denial rolls back, in reverse order, what earlier gates took, then (when
 /// <see cref="DialerOptions.ReportAllReasons"/> is set) the remaining gates are asked without taking anything so
-/// the decision lists every reason. A gate that throws fails the admission closed: earlier holds are rolled back
-/// and the exception propagates.
+/// the decision lists every reason (a gate that throws while only being asked for its reasons is logged and left out:
+/// the call is denied either way). A gate that throws while deciding fails the admission closed: earlier holds are
+/// rolled back and the exception propagates.
 /// </summary>
 /// <remarks>Thread-safe. When every gate completes synchronously and allows, an admission allocates nothing.</remarks>
 public sealed class DialAdmission : IDialAdmission
@@ -124,7 +125,19 @@ public sealed class DialAdmission : IDialAdmission
                 {
                     for (var j = deniedAt + 1; j < _gates.Length; j++)
                     {
-                        var more = await _gates[j].CheckAsync(request, at, cancellationToken).ConfigureAwait(false);
+                        GateResult more;
+                        try
+                        {
+                            more = await _gates[j].CheckAsync(request, at, cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (Exception ex) when (ex is not OperationCanceledException)
+                        {
+                            // The call is already denied; a gate that cannot answer the extra question must not turn
+                            // the denial into an error. Its reasons are simply missing from the list.
+                            CoreLog.ReasonCheckFailed(_logger, ex, _gates[j].Name, request.CallId);
+                            continue;
+                        }
+
                         if (!more.IsAllowed)
                         {
                             reasons = reasons.Concat(more.Reasons);

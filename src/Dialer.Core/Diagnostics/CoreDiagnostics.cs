@@ -32,6 +32,9 @@ internal static partial class CoreLog
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Gate {Gate} failed to roll back call {CallId}; what it holds expires with its lease or horizon")]
     public static partial void RollbackFailed(ILogger logger, Exception exception, string gate, string callId);
 
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Gate {Gate} failed while listing the reasons of denied call {CallId}; the call stays denied without them")]
+    public static partial void ReasonCheckFailed(ILogger logger, Exception exception, string gate, string callId);
+
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Outcome handler {Handler} failed for attempt {AttemptId}")]
     public static partial void OutcomeHandlerFailed(ILogger logger, Exception exception, string handler, string attemptId);
 }

@@ -150,6 +150,20 @@ public sealed class DialAdmissionTests
     }
 
     [Fact]
+    public async Task AdmitAsync_LaterGateThrowsWhileListingReasons_StaysDeniedWithTheReasonsItHas()
+    {
+        var slot = new FakeGate("slot", 200, (_, _) => GateResult.Denied(Reason("slots.full", Now + Duration.FromMinutes(2), DenialCategory.Concurrency)));
+        var ledger = new FakeGate("ledger", 300, (_, _) => throw new InvalidOperationException("store down"));
+
+        var decision = await Create(slot, ledger).AdmitAsync(TestRequests.Create(), Now);
+
+        Assert.False(decision.IsAllowed);
+        Assert.Equal(["slots.full"], decision.Reasons.Select(r => r.Code));
+        Assert.Equal(Now + Duration.FromMinutes(2), decision.NextEligibleAt);
+        Assert.Equal(0, ledger.Enters);
+    }
+
+    [Fact]
     public async Task CheckAsync_TakesNothing()
     {
         var slot = new FakeGate("slot", 200, holds: AdmissionHolds.SlotLease);
