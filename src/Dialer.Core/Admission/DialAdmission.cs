@@ -25,6 +25,7 @@ public sealed class DialAdmission : IDialAdmission
     private readonly ICallingWindow? _callingWindow;
     private readonly ILogger _logger;
     private readonly bool _reportAllReasons;
+    private readonly IAdmissionObserver[] _observers;
 
     /// <summary>Creates the composite admission.</summary>
     /// <param name="gates">The gates; run in <see cref="AdmissionGate.Order"/> (ties keep registration order).</param>
@@ -32,12 +33,14 @@ public sealed class DialAdmission : IDialAdmission
     /// <param name="options">Suite options.</param>
     /// <param name="callingWindow">When present, a denial's next-eligible instant is moved to the next open window.</param>
     /// <param name="logger">Logs denials at Debug with the phone number masked.</param>
+    /// <param name="observers">Told of every decision <see cref="AdmitAsync(DialRequest, Instant, CancellationToken)"/> makes.</param>
     public DialAdmission(
         IEnumerable<AdmissionGate> gates,
         TimeProvider timeProvider,
         IOptions<DialerOptions>? options = null,
         ICallingWindow? callingWindow = null,
-        ILogger<DialAdmission>? logger = null)
+        ILogger<DialAdmission>? logger = null,
+        IEnumerable<IAdmissionObserver>? observers = null)
     {
         ArgumentNullException.ThrowIfNull(gates);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -54,6 +57,9 @@ public sealed class DialAdmission : IDialAdmission
         var o = options?.Value ?? new DialerOptions();
         DialerOptionsValidator.ThrowIfInvalid(o);
         _reportAllReasons = o.ReportAllReasons;
+        _observers = observers is null
+            ? []
+            : [.. observers.Select((x, i) => x ?? throw new ArgumentException($"observers[{i}] is null.", nameof(observers)))];
     }
 
     /// <summary>The gates in the order they run.</summary>
@@ -165,7 +171,29 @@ public sealed class DialAdmission : IDialAdmission
         }
 
         Record(decision, started);
+        if (enter && _observers.Length != 0)
+        {
+            Notify(request, decision);
+        }
+
         return decision;
+    }
+
+    private void Notify(DialRequest request, in AdmissionDecision decision)
+    {
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                observer.OnAdmission(request, decision);
+            }
+#pragma warning disable CA1031 // An observer must never change or fail a decision that is already final.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                CoreLog.ObserverFailed(_logger, ex, observer.GetType().Name, request.CallId);
+            }
+        }
     }
 
     private Instant? NextEligible(DialRequest request, DenialReasonList reasons)

@@ -45,7 +45,8 @@ public static class DialerServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<DialerOptions>>(),
             sp.GetService<ICallingWindow>(),
-            sp.GetService<Microsoft.Extensions.Logging.ILogger<DialAdmission>>()));
+            sp.GetService<Microsoft.Extensions.Logging.ILogger<DialAdmission>>(),
+            sp.GetServices<IAdmissionObserver>()));
         services.TryAddSingleton<ICallOutcomeReporter, CallOutcomeDispatcher>();
         return builder;
     }

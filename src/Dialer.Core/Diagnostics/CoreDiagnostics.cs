@@ -35,6 +35,9 @@ internal static partial class CoreLog
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Gate {Gate} failed while listing the reasons of denied call {CallId}; the call stays denied without them")]
     public static partial void ReasonCheckFailed(ILogger logger, Exception exception, string gate, string callId);
 
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Admission observer {Observer} failed for call {CallId}; the decision stands")]
+    public static partial void ObserverFailed(ILogger logger, Exception exception, string observer, string callId);
+
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Outcome handler {Handler} failed for attempt {AttemptId}")]
     public static partial void OutcomeHandlerFailed(ILogger logger, Exception exception, string handler, string attemptId);
 }
