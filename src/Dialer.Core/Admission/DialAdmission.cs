@@ -83,26 +83,90 @@ public sealed class DialAdmission : IDialAdmission
         return RunAsync(request, at, enter: false, cancellationToken);
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<AdmissionDecision> RunAsync(DialRequest request, Instant at, bool enter, CancellationToken cancellationToken)
+    /// <summary>
+    /// The synchronous fast path: while every gate completes synchronously and allows, no async state machine runs.
+    /// The first gate that denies, is still pending, faults or throws (or a cancellation) hands the run, with what is
+    /// held so far, to <see cref="ContinueAsync"/>, which behaves exactly as the whole run would have.
+    /// </summary>
+    private ValueTask<AdmissionDecision> RunAsync(DialRequest request, Instant at, bool enter, CancellationToken cancellationToken)
     {
-        var started = CoreMetrics.DurationHistogram.Enabled ? Stopwatch.GetTimestamp() : 0L;
-        ulong held = 0;
-        var holds = AdmissionHolds.None;
-        Instant? recordedAt = null;
-        Instant? leaseExpiresAt = null;
+        var progress = new Progress(CoreMetrics.DurationHistogram.Enabled ? Stopwatch.GetTimestamp() : 0L);
+        var gates = _gates;
+        for (var i = 0; i < gates.Length; i++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return ContinueAsync(request, at, enter, i, asked: false, default, progress, cancellationToken);
+            }
+
+            var gate = gates[i];
+#pragma warning disable CA2012 // Consumed once: either read here (completed) or awaited once by ContinueAsync (pending).
+            ValueTask<GateResult> pending;
+            try
+            {
+                pending = enter ? gate.EnterAsync(request, at, cancellationToken) : gate.CheckAsync(request, at, cancellationToken);
+            }
+#pragma warning disable CA1031 // Not swallowed: handed to the general path, which rolls back and rethrows it.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                pending = ValueTask.FromException<GateResult>(ex);
+            }
+
+            if (!pending.IsCompletedSuccessfully)
+            {
+                return ContinueAsync(request, at, enter, i, asked: true, pending, progress, cancellationToken);
+            }
+
+            var result = pending.Result;
+            if (!result.IsAllowed)
+            {
+                // The denial path (rollback, every reason) is the general one; the answer is passed on as a fresh value.
+                return ContinueAsync(request, at, enter, i, asked: true, new ValueTask<GateResult>(result), progress, cancellationToken);
+            }
+
+            progress.Add(i, result);
+#pragma warning restore CA2012
+        }
+
+        var decision = AdmissionDecision.Allow(at, request.CallId, progress.Holds, progress.RecordedAt, progress.LeaseExpiresAt);
+        Finish(request, decision, enter, progress.Started);
+        return new(decision);
+    }
+
+    /// <summary>
+    /// The general path, from gate <paramref name="index"/> on. When <paramref name="asked"/>, <paramref name="pending"/> is
+    /// that gate's answer, not yet awaited; otherwise the gate has not been asked (cancellation was requested first).
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<AdmissionDecision> ContinueAsync(DialRequest request, Instant at, bool enter, int index, bool asked, ValueTask<GateResult> pending, Progress progress, CancellationToken cancellationToken)
+    {
+        var started = progress.Started;
+        var held = progress.Held;
+        var holds = progress.Holds;
+        Instant? recordedAt = progress.RecordedAt;
+        Instant? leaseExpiresAt = progress.LeaseExpiresAt;
         AdmissionDecision decision;
         try
         {
             var deniedAt = -1;
             var reasons = DenialReasonList.Empty;
-            for (var i = 0; i < _gates.Length; i++)
+            for (var i = index; i < _gates.Length; i++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var gate = _gates[i];
-                var result = enter
-                    ? await gate.EnterAsync(request, at, cancellationToken).ConfigureAwait(false)
-                    : await gate.CheckAsync(request, at, cancellationToken).ConfigureAwait(false);
+                GateResult result;
+                if (i == index && asked)
+                {
+                    result = await pending.ConfigureAwait(false);
+                }
+                else
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var gate = _gates[i];
+                    result = enter
+                        ? await gate.EnterAsync(request, at, cancellationToken).ConfigureAwait(false)
+                        : await gate.CheckAsync(request, at, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (!result.IsAllowed)
                 {
                     deniedAt = i;
@@ -170,13 +234,17 @@ public sealed class DialAdmission : IDialAdmission
             throw;
         }
 
+        Finish(request, decision, enter, started);
+        return decision;
+    }
+
+    private void Finish(DialRequest request, in AdmissionDecision decision, bool enter, long started)
+    {
         Record(decision, started);
         if (enter && _observers.Length != 0)
         {
             Notify(request, decision);
         }
-
-        return decision;
     }
 
     private void Notify(DialRequest request, in AdmissionDecision decision)
@@ -232,6 +300,11 @@ public sealed class DialAdmission : IDialAdmission
 
     private static void Record(in AdmissionDecision decision, long started)
     {
+        if (started == 0 && !CoreMetrics.DecisionCounter.Enabled)
+        {
+            return;
+        }
+
         var outcome = new KeyValuePair<string, object?>("dialer.decision", decision.IsAllowed ? "allowed" : "denied");
         if (CoreMetrics.DecisionCounter.Enabled)
         {
@@ -244,6 +317,27 @@ public sealed class DialAdmission : IDialAdmission
         if (started != 0)
         {
             CoreMetrics.DurationHistogram.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, outcome);
+        }
+    }
+
+    /// <summary>What the gates that allowed so far took (carried from the synchronous path to the general one).</summary>
+    private struct Progress(long started)
+    {
+        public readonly long Started = started;
+        public ulong Held;
+        public AdmissionHolds Holds;
+        public Instant? RecordedAt;
+        public Instant? LeaseExpiresAt;
+
+        public void Add(int index, in GateResult result)
+        {
+            if (result.Holds != AdmissionHolds.None)
+            {
+                Held |= 1UL << index;
+                Holds |= result.Holds;
+                RecordedAt ??= result.RecordedAt;
+                LeaseExpiresAt ??= result.LeaseExpiresAt;
+            }
         }
     }
 }
