@@ -20,6 +20,7 @@ public static class Program
         root.Subcommands.Add(CampaignCommands.Create());
         root.Subcommands.Add(CampaignCommands.CreateCalls());
         root.Subcommands.Add(DncCommands.Create());
+        root.Subcommands.Add(BackupCommands.Create());
         root.SetAction(parseResult => root.Parse("--help").Invoke());
 
         var parseResult = root.Parse(args);

@@ -45,6 +45,18 @@ internal sealed class Session : IAsyncDisposable
     /// <summary>Opens the data directory named by <c>--data</c> (creating a default configuration on first run).</summary>
     public static Session Open(ParseResult parseResult, TimeProvider? timeProvider = null, bool durableWrites = true)
     {
+        var (data, store, connection) = Target(parseResult);
+        if (data.EnsureCreated())
+        {
+            System.Console.Error.WriteLine($"Created a default configuration at {data.ConfigPath}; edit it or use `dialer config`.");
+        }
+
+        return new Session(data, data.Load(), store, connection, timeProvider ?? TimeProvider.System, durableWrites);
+    }
+
+    /// <summary>The data directory and store named by the global options, checked but not created or opened.</summary>
+    public static (DataDirectory Data, StoreKind Store, string? Connection) Target(ParseResult parseResult)
+    {
         var dataPath = parseResult.GetValue(GlobalOptions.Data) ?? "./data";
         var storeText = parseResult.GetValue(GlobalOptions.Store) ?? "sqlite";
         var connection = parseResult.GetValue(GlobalOptions.Connection);
@@ -65,13 +77,7 @@ internal sealed class Session : IAsyncDisposable
             throw new UsageException($"--data '{dataPath}' is a file; it must be a directory.");
         }
 
-        var data = new DataDirectory(dataPath);
-        if (data.EnsureCreated())
-        {
-            System.Console.Error.WriteLine($"Created a default configuration at {data.ConfigPath}; edit it or use `dialer config`.");
-        }
-
-        return new Session(data, data.Load(), store, connection, timeProvider ?? TimeProvider.System, durableWrites);
+        return (new DataDirectory(dataPath), store, connection);
     }
 
     /// <summary>A session over a changed configuration that is not saved yet (to validate before writing).</summary>

@@ -1,0 +1,165 @@
+using System.CommandLine;
+using System.Globalization;
+using Dialer.Persistence.Sqlite;
+using Dialer.Samples.Console.Hosting;
+using Spectre.Console;
+
+namespace Dialer.Samples.Console.Commands;
+
+/// <summary>
+/// <c>dialer backup [--keep N] | backup restore NAME | backup verify [NAME] | backup list</c>: backups of the store
+/// and <c>dialer.json</c> together, under <c>&lt;data&gt;/backups/backup_&lt;UTC&gt;/</c>.
+/// </summary>
+internal static class BackupCommands
+{
+    public static Command Create()
+    {
+        var keep = new Option<int>("--keep")
+        {
+            Description = $"How many backups to keep; older ones are deleted after the new one is complete (default {SqliteBackup.DefaultKeepLast}).",
+            DefaultValueFactory = _ => SqliteBackup.DefaultKeepLast,
+        };
+        var backup = new Command(
+            "backup",
+            "Back up the store and dialer.json into <data>/backups/backup_<UTC>/ (an online copy: other hosts may keep running), keeping the newest --keep backups. Subcommands restore, verify and list them.");
+        backup.Options.Add(keep);
+        backup.SetAction((parseResult, cancellationToken) =>
+        {
+            var keepValue = parseResult.GetValue(keep);
+            if (keepValue < 1)
+            {
+                throw new UsageException($"--keep '{keepValue.ToString(CultureInfo.InvariantCulture)}' must be at least 1.");
+            }
+
+            var (data, store, _) = Session.Target(parseResult);
+            RequireSqlite(store, "backup");
+            if (data.EnsureCreated())
+            {
+                System.Console.Error.WriteLine($"Created a default configuration at {data.ConfigPath}; edit it or use `dialer config`.");
+            }
+
+            // The configuration must at least be JSON: a backup of a file that cannot be restored is no backup.
+            data.Load();
+            string directory;
+            using (var sqlite = SqliteDialerStore.Open(data.DatabasePath))
+            {
+                directory = HostBackup.Create(data, sqlite, keepValue, TimeProvider.System);
+            }
+
+            var info = HostBackup.Describe(directory);
+            var kept = HostBackup.List(data).Count;
+            System.Console.Out.WriteLine($"Created backup {info.Name} in {HostBackup.BackupsPath(data)}");
+            System.Console.Out.WriteLine($"  {DataDirectory.DatabaseFileName}: schema {info.SchemaVersion}, {Inputs.Number(info.Rows)} rows, {Inputs.Number(info.Bytes)} bytes; {DataDirectory.ConfigFileName} included (SHA-256 in {HostBackup.ConfigChecksumFileName}).");
+            System.Console.Out.WriteLine($"  {kept} backup(s) kept (--keep {keepValue.ToString(CultureInfo.InvariantCulture)}).");
+            return Task.FromResult(ExitCodes.Ok);
+        });
+
+        backup.Subcommands.Add(RestoreCommand());
+        backup.Subcommands.Add(VerifyCommand());
+        backup.Subcommands.Add(ListCommand());
+        return backup;
+    }
+
+    private static Command RestoreCommand()
+    {
+        var name = new Argument<string>("NAME") { Description = "A backup's name (see `dialer backup list`) or the path of a backup directory, e.g. one copied from another machine." };
+        var restore = new Command(
+            "restore",
+            "Replace dialer.db and dialer.json with a backup's, after verifying it (nothing changes when it fails: exit 2). The current files are kept as dialer.db.bak and dialer.json.bak. "
+            + "Stop every other dialer process using this data directory first: a restore needs the store closed.");
+        restore.Arguments.Add(name);
+        restore.SetAction((parseResult, cancellationToken) =>
+        {
+            var (data, store, _) = Session.Target(parseResult);
+            RequireSqlite(store, "backup restore");
+            var directory = HostBackup.Resolve(data, parseResult.GetRequiredValue(name));
+            var manifest = HostBackup.Restore(data, directory);
+            System.Console.Out.WriteLine($"Restored {Path.GetFileName(directory)} (taken {manifest.CreatedAt}, schema {manifest.SchemaVersion}, {Inputs.Number(manifest.RowCounts.Values.Sum())} rows) into {data.Path}:");
+            System.Console.Out.WriteLine($"  {DataDirectory.DatabaseFileName} and {DataDirectory.ConfigFileName} replaced; the previous files are kept as {DataDirectory.DatabaseFileName}{HostBackup.PreviousDatabaseSuffix} and {Path.GetFileName(data.PreviousConfigPath)}.");
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        return restore;
+    }
+
+    private static Command VerifyCommand()
+    {
+        var name = new Argument<string?>("NAME") { Description = "A backup's name or directory (default: every backup).", Arity = ArgumentArity.ZeroOrOne };
+        var verify = new Command("verify", "Check backups against their manifests: the database's SHA-256, schema version and row counts, and dialer.json's SHA-256. Exit 2 when one fails.");
+        verify.Arguments.Add(name);
+        verify.SetAction((parseResult, cancellationToken) =>
+        {
+            var (data, store, _) = Session.Target(parseResult);
+            RequireSqlite(store, "backup verify");
+            var named = parseResult.GetValue(name);
+            IReadOnlyList<string> directories = named is null ? HostBackup.List(data) : [HostBackup.Resolve(data, named)];
+            if (directories.Count == 0)
+            {
+                throw new UsageException($"there is no backup in {HostBackup.BackupsPath(data)} to verify; create one with `dialer backup`.");
+            }
+
+            var failures = new List<string>();
+            foreach (var directory in directories)
+            {
+                try
+                {
+                    var (manifest, _) = HostBackup.Verify(directory);
+                    System.Console.Out.WriteLine($"{Path.GetFileName(directory)}  ok  (schema {manifest.SchemaVersion}, {Inputs.Number(manifest.RowCounts.Values.Sum())} rows, dialer.db and dialer.json match their SHA-256)");
+                }
+                catch (UsageException ex)
+                {
+                    System.Console.Out.WriteLine($"{Path.GetFileName(directory)}  FAILED");
+                    failures.Add(ex.Message);
+                }
+            }
+
+            if (failures.Count > 0)
+            {
+                throw new UsageException(failures.Count == 1 ? failures[0] : $"{failures.Count} of {directories.Count} backups failed verification; first: {failures[0]}");
+            }
+
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        return verify;
+    }
+
+    private static Command ListCommand()
+    {
+        var list = new Command("list", "The backups in <data>/backups, oldest first (from their manifests; `backup verify` checks them).");
+        list.SetAction((parseResult, cancellationToken) =>
+        {
+            var (data, store, _) = Session.Target(parseResult);
+            RequireSqlite(store, "backup list");
+            var table = new Table().AddColumns("Name", "Created (UTC)", "Schema", "Rows", "Bytes", "dialer.json");
+            var backups = HostBackup.List(data);
+            foreach (var directory in backups)
+            {
+                var info = HostBackup.Describe(directory);
+                table.AddRow(
+                    Markup.Escape(info.Name),
+                    Markup.Escape(info.CreatedAt),
+                    info.SchemaVersion.ToString(CultureInfo.InvariantCulture),
+                    Inputs.Number(info.Rows),
+                    Inputs.Number(info.Bytes),
+                    info.HasConfiguration ? "yes" : "missing");
+            }
+
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine(Markup.Escape($"{backups.Count} backup(s) in {HostBackup.BackupsPath(data)}."));
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        return list;
+    }
+
+    internal static void RequireSqlite(StoreKind store, string command)
+    {
+        switch (store)
+        {
+            case StoreKind.Postgres:
+                throw new UsageException($"--store 'postgres': `dialer {command}` is not supported for postgres yet (it needs the provider-neutral backup in Dialer.Persistence); use pg_dump, or --store sqlite.");
+            case StoreKind.Memory:
+                throw new UsageException($"--store 'memory': `dialer {command}` has nothing to work on; the in-memory stores keep nothing.");
+            default:
+                break;
+        }
+    }
+}
