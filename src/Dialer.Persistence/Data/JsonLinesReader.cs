@@ -239,7 +239,7 @@ public static class JsonLinesReader
             var outcomeCode = line.OptionalString("outcomeCode");
             var outcomeCategory = line.OptionalEnum("outcomeCategory", JsonLinesFormat.DispositionCategories);
             var outcomeAt = line.OptionalInstant("outcomeAt");
-            if ((outcomeCode is null) != (outcomeCategory is null))
+            if ((outcomeCode is null) != (outcomeCategory is null) && !line.Failed("outcomeCode") && !line.Failed("outcomeCategory"))
             {
                 line.Fail(outcomeCode is null ? "outcomeCode" : "outcomeCategory", "(missing)", "outcomeCode and outcomeCategory are given together or not at all");
             }
