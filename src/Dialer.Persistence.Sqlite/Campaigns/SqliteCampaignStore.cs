@@ -281,7 +281,7 @@ internal sealed class SqliteCampaignStore : ICampaignStore
         };
     }
 
-    private static string WriteCounts(IReadOnlyDictionary<string, long> counts)
+    internal static string WriteCounts(IReadOnlyDictionary<string, long> counts)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))

@@ -18,7 +18,7 @@ public static class DialerBuilderSqliteExtensions
     /// Stores everything in the SQLite file at <paramref name="path"/>: replaces the in-memory defaults of
     /// <see cref="IAttemptLedger"/>, <see cref="IRedialQueue"/>, <see cref="IAnsweringMachineTracker"/>,
     /// <see cref="ISlotStore"/> and <see cref="ICampaignStore"/> (whether called before or after <c>AddProtection</c>,
-    /// <c>AddRedial</c> or <c>AddCampaigns</c>), and registers <see cref="SqliteDialerStore"/>, <see cref="IStoreMaintenance"/>
+    /// <c>AddRedial</c> or <c>AddCampaigns</c>), and registers <see cref="SqliteDialerStore"/>, <see cref="IStoreMaintenance"/>, <see cref="IStoreDataAccess"/>
     /// and <see cref="StoreHealthCheck"/> (add it with <c>services.AddHealthChecks().AddCheck&lt;StoreHealthCheck&gt;("sqlite")</c>).
     /// Options are validated at start (every problem at once).
     /// </summary>
@@ -59,6 +59,7 @@ public static class DialerBuilderSqliteExtensions
         Replace<ISlotStore>(services, static store => store.SlotStore);
         Replace<ICampaignStore>(services, static store => store.CampaignStore);
         Replace<IStoreMaintenance>(services, static store => store);
+        Replace<IStoreDataAccess>(services, static store => store.Data);
         services.TryAddSingleton<StoreHealthCheck>();
         return builder;
     }

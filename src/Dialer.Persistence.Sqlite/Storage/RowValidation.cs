@@ -19,6 +19,7 @@ internal static class RowValidation
             row.Instant(3, "expires_at");
         });
         rows += Scan(s, "SELECT " + SqliteCampaignStore.Columns + " FROM campaigns", r => SqliteCampaignStore.ReadRow(r));
+        rows += Scan(s, "SELECT " + SqliteDailyStatistics.Columns + " FROM daily_statistics", r => SqliteDailyStatistics.ReadRow(r));
         return rows;
     }
 

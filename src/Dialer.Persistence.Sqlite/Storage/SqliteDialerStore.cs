@@ -82,6 +82,7 @@ public sealed class SqliteDialerStore : IStoreMaintenance, IAsyncDisposable, IDi
         AnsweringMachineTracker = new SqliteAnsweringMachineTracker(this);
         SlotStore = new SqliteSlotStore(this);
         CampaignStore = new SqliteCampaignStore(this);
+        Data = new SqliteStoreDataAccess(this);
 
         try
         {
@@ -127,6 +128,12 @@ public sealed class SqliteDialerStore : IStoreMaintenance, IAsyncDisposable, IDi
 
     /// <summary>The campaign store.</summary>
     public ICampaignStore CampaignStore { get; }
+
+    /// <summary>
+    /// The bulk port over the same file: streamed reads of every data type, import in one transaction (merge or
+    /// replace), daily statistics, retention and the erasure of one number (see <see cref="IStoreDataAccess"/>).
+    /// </summary>
+    public IStoreDataAccess Data { get; }
 
     /// <inheritdoc/>
     public string Provider => "sqlite";
@@ -281,6 +288,114 @@ public sealed class SqliteDialerStore : IStoreMaintenance, IAsyncDisposable, IDi
     /// <summary>Runs a read on a pooled connection inside one read transaction (a consistent snapshot).</summary>
     internal T Read<T>(Func<SqliteDialerStore, SqliteSession, T> operation, CancellationToken cancellationToken = default) =>
         Read(operation, bypassFailClosed: false, cancellationToken);
+
+    /// <summary>
+    /// Streams the rows of <paramref name="sql"/> from a pooled connection inside one read transaction (a consistent
+    /// snapshot held until the enumeration ends), mapping each with <paramref name="map"/>. Fails closed like
+    /// <see cref="Read{T}(Func{SqliteDialerStore, SqliteSession, T}, CancellationToken)"/>: a store that already failed
+    /// closed throws its exception, and a row that fails validation is quarantined and closes the store.
+    /// </summary>
+    internal IAsyncEnumerable<T> ReadStream<T>(string sql, Action<SqliteCommand>? bind, Func<SqliteDataReader, T> map, CancellationToken cancellationToken) =>
+        new SyncAsyncEnumerable<T>(token => ReadRows(sql, bind, map, token), cancellationToken);
+
+    private IEnumerable<T> ReadRows<T>(string sql, Action<SqliteCommand>? bind, Func<SqliteDataReader, T> map, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_failure is { } failure)
+        {
+            throw failure.CreateException();
+        }
+
+        if (_writer is null)
+        {
+            throw _failure?.CreateException() ?? new ObjectDisposedException(nameof(SqliteDialerStore));
+        }
+
+        var session = RentReader();
+        var healthy = false;
+        var begun = false;
+        try
+        {
+            Guard(session, static s => s.Execute("BEGIN"));
+            begun = true;
+            var reader = Guard(session, s =>
+            {
+                var command = s.Command(sql);
+                bind?.Invoke(command);
+                return command.ExecuteReader();
+            });
+            using (reader)
+            {
+                while (true)
+                {
+                    healthy = false;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (!TryReadRow(reader, map, out var item))
+                    {
+                        healthy = true;
+                        break;
+                    }
+
+                    healthy = true;
+                    yield return item;
+                }
+            }
+        }
+        finally
+        {
+            if (begun && session.Connection.State == System.Data.ConnectionState.Open)
+            {
+                try
+                {
+                    session.Execute("COMMIT");
+                }
+                catch (SqliteException)
+                {
+                    healthy = false;
+                }
+            }
+
+            ReturnReader(session, healthy);
+        }
+    }
+
+    private TResult Guard<TResult>(SqliteSession session, Func<SqliteSession, TResult> step)
+    {
+        try
+        {
+            return step(session);
+        }
+        catch (SqliteException ex) when (IsCorruption(ex))
+        {
+            throw FailClosedFile(ex);
+        }
+    }
+
+    private bool TryReadRow<T>(SqliteDataReader reader, Func<SqliteDataReader, T> map, out T item)
+    {
+        try
+        {
+            if (!reader.Read())
+            {
+                item = default!;
+                return false;
+            }
+
+            item = map(reader);
+            return true;
+        }
+        catch (CorruptRowException corrupt)
+        {
+            var exception = FailClosedCorrupt(corrupt);
+            _ = QuarantineLaterAsync(corrupt);
+            throw exception;
+        }
+        catch (SqliteException ex) when (IsCorruption(ex))
+        {
+            throw FailClosedFile(ex);
+        }
+    }
 
     private ValueTask<T> WriteAsync<T>(Func<SqliteDialerStore, SqliteSession, T> operation, bool bypassFailClosed, CancellationToken cancellationToken)
     {

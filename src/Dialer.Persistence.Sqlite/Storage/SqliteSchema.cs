@@ -145,6 +145,23 @@ public static class SqliteSchema
         CREATE INDEX IF NOT EXISTS ix_quarantine_open ON quarantine (resolved_at, id);
         """;
 
+    // Counter maps are JSON objects in TEXT columns (like campaigns.outcome_counts) rather than a child table: a row is
+    // then one location for validation and quarantine, reads need no join, and adding increments is a read-modify-write
+    // inside the writer's BEGIN IMMEDIATE transaction, which no other writer can interleave with.
+    private const string DailyStatistics = """
+        CREATE TABLE IF NOT EXISTS daily_statistics (
+            date              TEXT    NOT NULL,
+            client_id         TEXT    NOT NULL,
+            campaign_id       TEXT    NOT NULL,
+            requests          INTEGER NOT NULL,
+            admitted          INTEGER NOT NULL,
+            denied            INTEGER NOT NULL,
+            denied_by_reason  TEXT    NOT NULL,
+            outcomes          TEXT    NOT NULL,
+            PRIMARY KEY (date, client_id, campaign_id)
+        );
+        """;
+
     /// <summary>Every migration, version 1 first.</summary>
     public static IReadOnlyList<SchemaMigration> Migrations { get; } =
     [
@@ -152,6 +169,7 @@ public static class SqliteSchema
         new SchemaMigration(2, "redial-queue-and-answering-machines", Redial),
         new SchemaMigration(3, "slots-and-campaigns", Campaigns),
         new SchemaMigration(4, "quarantine", Quarantine),
+        new SchemaMigration(5, "daily-statistics", DailyStatistics),
     ];
 
     /// <summary>The schema version this code writes: the last migration's version.</summary>
@@ -159,5 +177,5 @@ public static class SqliteSchema
 
     /// <summary>The tables holding data (what backups and validation cover), in dependency order.</summary>
     internal static IReadOnlyList<string> DataTables { get; } =
-        ["attempts", "blocks", "redial_queue", "am_numbers", "am_attempts", "slot_leases", "slot_lease_scopes", "campaigns", "quarantine"];
+        ["attempts", "blocks", "redial_queue", "am_numbers", "am_attempts", "slot_leases", "slot_lease_scopes", "campaigns", "daily_statistics", "quarantine"];
 }

@@ -64,6 +64,7 @@ public sealed class MigrationTests : IDisposable
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
+    [InlineData(4)]
     public async Task Open_FromEveryEarlierVersion_LeavesTheSameSchemaAsFromEmpty(int earlier)
     {
         using var fresh = new TempDatabase();
