@@ -21,6 +21,8 @@ public static class Program
         root.Subcommands.Add(CampaignCommands.CreateCalls());
         root.Subcommands.Add(DncCommands.Create());
         root.Subcommands.Add(BackupCommands.Create());
+        root.Subcommands.Add(TransferCommands.CreateExport());
+        root.Subcommands.Add(TransferCommands.CreateImport());
         root.SetAction(parseResult => root.Parse("--help").Invoke());
 
         var parseResult = root.Parse(args);

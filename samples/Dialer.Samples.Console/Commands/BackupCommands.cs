@@ -1,7 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dialer.Persistence;
 using Dialer.Persistence.Sqlite;
 using Dialer.Samples.Console.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Dialer.Samples.Console.Commands;
@@ -23,7 +27,7 @@ internal static class BackupCommands
             "backup",
             "Back up the store and dialer.json into <data>/backups/backup_<UTC>/ (an online copy: other hosts may keep running), keeping the newest --keep backups. Subcommands restore, verify and list them.");
         backup.Options.Add(keep);
-        backup.SetAction((parseResult, cancellationToken) =>
+        backup.SetAction(async (parseResult, cancellationToken) =>
         {
             var keepValue = parseResult.GetValue(keep);
             if (keepValue < 1)
@@ -32,7 +36,7 @@ internal static class BackupCommands
             }
 
             var (data, store, _) = Session.Target(parseResult);
-            RequireSqlite(store, "backup");
+            RequireDurable(store, "backup");
             if (data.EnsureCreated())
             {
                 System.Console.Error.WriteLine($"Created a default configuration at {data.ConfigPath}; edit it or use `dialer config`.");
@@ -41,17 +45,26 @@ internal static class BackupCommands
             // The configuration must at least be JSON: a backup of a file that cannot be restored is no backup.
             data.Load();
             string directory;
-            using (var sqlite = SqliteDialerStore.Open(data.DatabasePath))
+            if (store == StoreKind.Postgres)
             {
+                await using var session = Session.Open(parseResult);
+                var access = TransferCommands.DataAccess(session, "backup");
+                directory = await HostBackup.CreateLogicalAsync(data, store, access, session.Services.GetService<IStoreMaintenance>(), keepValue, TimeProvider.System, cancellationToken);
+            }
+            else
+            {
+                using var sqlite = SqliteDialerStore.Open(data.DatabasePath);
                 directory = HostBackup.Create(data, sqlite, keepValue, TimeProvider.System);
             }
 
             var info = HostBackup.Describe(directory);
-            var kept = HostBackup.List(data).Count;
-            System.Console.Out.WriteLine($"Created backup {info.Name} in {HostBackup.BackupsPath(data)}");
-            System.Console.Out.WriteLine($"  {DataDirectory.DatabaseFileName}: schema {info.SchemaVersion}, {Inputs.Number(info.Rows)} rows, {Inputs.Number(info.Bytes)} bytes; {DataDirectory.ConfigFileName} included (SHA-256 in {HostBackup.ConfigChecksumFileName}).");
+            var kept = HostBackup.List(data, store).Count;
+            System.Console.Out.WriteLine($"Created backup {info.Name} in {HostBackup.BackupsPath(data, store)}");
+            System.Console.Out.WriteLine(store == StoreKind.Postgres
+                ? $"  {StoreBackup.DataFileName}: {Inputs.Number(info.Rows)} rows, {Inputs.Number(info.Bytes)} bytes (a logical copy of the PostgreSQL store); {DataDirectory.ConfigFileName} included (SHA-256 in {StoreBackup.ManifestFileName})."
+                : $"  {DataDirectory.DatabaseFileName}: schema {info.SchemaVersion}, {Inputs.Number(info.Rows)} rows, {Inputs.Number(info.Bytes)} bytes; {DataDirectory.ConfigFileName} included (SHA-256 in {HostBackup.ConfigChecksumFileName}).");
             System.Console.Out.WriteLine($"  {kept} backup(s) kept (--keep {keepValue.ToString(CultureInfo.InvariantCulture)}).");
-            return Task.FromResult(ExitCodes.Ok);
+            return ExitCodes.Ok;
         });
 
         backup.Subcommands.Add(RestoreCommand());
@@ -68,15 +81,68 @@ internal static class BackupCommands
             "Replace dialer.db and dialer.json with a backup's, after verifying it (nothing changes when it fails: exit 2). The current files are kept as dialer.db.bak and dialer.json.bak. "
             + "Stop every other dialer process using this data directory first: a restore needs the store closed.");
         restore.Arguments.Add(name);
-        restore.SetAction((parseResult, cancellationToken) =>
+        restore.SetAction(async (parseResult, cancellationToken) =>
         {
             var (data, store, _) = Session.Target(parseResult);
-            RequireSqlite(store, "backup restore");
-            var directory = HostBackup.Resolve(data, parseResult.GetRequiredValue(name));
-            var manifest = HostBackup.Restore(data, directory);
-            System.Console.Out.WriteLine($"Restored {Path.GetFileName(directory)} (taken {manifest.CreatedAt}, schema {manifest.SchemaVersion}, {Inputs.Number(manifest.RowCounts.Values.Sum())} rows) into {data.Path}:");
-            System.Console.Out.WriteLine($"  {DataDirectory.DatabaseFileName} and {DataDirectory.ConfigFileName} replaced; the previous files are kept as {DataDirectory.DatabaseFileName}{HostBackup.PreviousDatabaseSuffix} and {Path.GetFileName(data.PreviousConfigPath)}.");
-            return Task.FromResult(ExitCodes.Ok);
+            RequireDurable(store, "backup restore");
+            var directory = HostBackup.Resolve(data, store, parseResult.GetRequiredValue(name));
+            var backupName = Path.GetFileName(directory);
+            if (!HostBackup.IsLogical(directory))
+            {
+                if (store != StoreKind.Sqlite)
+                {
+                    throw new UsageException($"NAME '{backupName}' is a SQLite file backup; it restores only into --store sqlite (move data to PostgreSQL with `dialer export --full` and `dialer import`).");
+                }
+
+                var manifest = HostBackup.Restore(data, directory);
+                System.Console.Out.WriteLine($"Restored {backupName} (taken {manifest.CreatedAt}, schema {manifest.SchemaVersion}, {Inputs.Number(manifest.RowCounts.Values.Sum())} rows) into {data.Path}:");
+                System.Console.Out.WriteLine($"  {DataDirectory.DatabaseFileName} and {DataDirectory.ConfigFileName} replaced; the previous files are kept as {DataDirectory.DatabaseFileName}{HostBackup.PreviousDatabaseSuffix} and {Path.GetFileName(data.PreviousConfigPath)}.");
+                return ExitCodes.Ok;
+            }
+
+            // A logical backup (data.jsonl): verified in full, then written into the store in one transaction (replace).
+            var (summary, configuration) = await HostBackup.VerifyAnyAsync(directory, cancellationToken);
+            JsonObject json;
+            try
+            {
+                json = JsonNode.Parse(configuration) as JsonObject ?? throw new UsageException($"backup {backupName}: its {DataDirectory.ConfigFileName} is not a JSON object; nothing changed.");
+            }
+            catch (JsonException ex)
+            {
+                throw new UsageException($"backup {backupName}: its {DataDirectory.ConfigFileName} is not valid JSON ({ex.Message}); nothing changed.");
+            }
+
+            var staged = HostBackup.StageConfiguration(data, configuration);
+            try
+            {
+                if (store == StoreKind.Sqlite)
+                {
+                    HostBackup.KeepPreviousDatabase(data);
+                }
+
+                StoreDataCounts written;
+                await using (var session = Session.WithConfiguration(parseResult, json))
+                {
+                    var access = TransferCommands.DataAccess(session, "backup restore");
+                    try
+                    {
+                        written = await StoreBackup.RestoreAsync(directory, access, cancellationToken);
+                    }
+                    catch (StoreBackupException ex)
+                    {
+                        throw new UsageException($"backup {backupName} failed verification: {ex.Message}");
+                    }
+                }
+
+                HostBackup.SwapConfiguration(data, staged);
+                System.Console.Out.WriteLine($"Restored {backupName} ({summary}) into the {(store == StoreKind.Postgres ? "PostgreSQL" : "SQLite")} store: {TransferCommands.Describe(written)}.");
+                System.Console.Out.WriteLine($"  {DataDirectory.ConfigFileName} replaced; the previous file is kept as {Path.GetFileName(data.PreviousConfigPath)}{(store == StoreKind.Sqlite ? $" and the previous {DataDirectory.DatabaseFileName} as {DataDirectory.DatabaseFileName}{HostBackup.PreviousDatabaseSuffix}" : string.Empty)}.");
+                return ExitCodes.Ok;
+            }
+            finally
+            {
+                File.Delete(staged);
+            }
         });
         return restore;
     }
@@ -86,15 +152,15 @@ internal static class BackupCommands
         var name = new Argument<string?>("NAME") { Description = "A backup's name or directory (default: every backup).", Arity = ArgumentArity.ZeroOrOne };
         var verify = new Command("verify", "Check backups against their manifests: the database's SHA-256, schema version and row counts, and dialer.json's SHA-256. Exit 2 when one fails.");
         verify.Arguments.Add(name);
-        verify.SetAction((parseResult, cancellationToken) =>
+        verify.SetAction(async (parseResult, cancellationToken) =>
         {
             var (data, store, _) = Session.Target(parseResult);
-            RequireSqlite(store, "backup verify");
+            RequireDurable(store, "backup verify");
             var named = parseResult.GetValue(name);
-            IReadOnlyList<string> directories = named is null ? HostBackup.List(data) : [HostBackup.Resolve(data, named)];
+            IReadOnlyList<string> directories = named is null ? HostBackup.List(data, store) : [HostBackup.Resolve(data, store, named)];
             if (directories.Count == 0)
             {
-                throw new UsageException($"there is no backup in {HostBackup.BackupsPath(data)} to verify; create one with `dialer backup`.");
+                throw new UsageException($"there is no backup in {HostBackup.BackupsPath(data, store)} to verify; create one with `dialer backup`.");
             }
 
             var failures = new List<string>();
@@ -102,8 +168,8 @@ internal static class BackupCommands
             {
                 try
                 {
-                    var (manifest, _) = HostBackup.Verify(directory);
-                    System.Console.Out.WriteLine($"{Path.GetFileName(directory)}  ok  (schema {manifest.SchemaVersion}, {Inputs.Number(manifest.RowCounts.Values.Sum())} rows, dialer.db and dialer.json match their SHA-256)");
+                    var (summary, _) = await HostBackup.VerifyAnyAsync(directory, cancellationToken);
+                    System.Console.Out.WriteLine($"{Path.GetFileName(directory)}  ok  ({summary}; every file matches its SHA-256)");
                 }
                 catch (UsageException ex)
                 {
@@ -117,7 +183,7 @@ internal static class BackupCommands
                 throw new UsageException(failures.Count == 1 ? failures[0] : $"{failures.Count} of {directories.Count} backups failed verification; first: {failures[0]}");
             }
 
-            return Task.FromResult(ExitCodes.Ok);
+            return ExitCodes.Ok;
         });
         return verify;
     }
@@ -128,9 +194,9 @@ internal static class BackupCommands
         list.SetAction((parseResult, cancellationToken) =>
         {
             var (data, store, _) = Session.Target(parseResult);
-            RequireSqlite(store, "backup list");
+            RequireDurable(store, "backup list");
             var table = new Table().AddColumns("Name", "Created (UTC)", "Schema", "Rows", "Bytes", "dialer.json");
-            var backups = HostBackup.List(data);
+            var backups = HostBackup.List(data, store);
             foreach (var directory in backups)
             {
                 var info = HostBackup.Describe(directory);
@@ -144,22 +210,17 @@ internal static class BackupCommands
             }
 
             AnsiConsole.Write(table);
-            AnsiConsole.MarkupLine(Markup.Escape($"{backups.Count} backup(s) in {HostBackup.BackupsPath(data)}."));
+            AnsiConsole.MarkupLine(Markup.Escape($"{backups.Count} backup(s) in {HostBackup.BackupsPath(data, store)}."));
             return Task.FromResult(ExitCodes.Ok);
         });
         return list;
     }
 
-    internal static void RequireSqlite(StoreKind store, string command)
+    internal static void RequireDurable(StoreKind store, string command)
     {
-        switch (store)
+        if (store == StoreKind.Memory)
         {
-            case StoreKind.Postgres:
-                throw new UsageException($"--store 'postgres': `dialer {command}` is not supported for postgres yet (it needs the provider-neutral backup in Dialer.Persistence); use pg_dump, or --store sqlite.");
-            case StoreKind.Memory:
-                throw new UsageException($"--store 'memory': `dialer {command}` has nothing to work on; the in-memory stores keep nothing.");
-            default:
-                break;
+            throw new UsageException($"--store 'memory': `dialer {command}` has nothing to work on; the in-memory stores keep nothing.");
         }
     }
 }

@@ -21,6 +21,7 @@ internal sealed record BackupInfo(string Name, string Directory, string CreatedA
 internal static class HostBackup
 {
     public const string BackupsDirectoryName = "backups";
+    public const string PostgresBackupsDirectoryName = "backups-postgres";
     public const string ConfigChecksumFileName = DataDirectory.ConfigFileName + ".sha256";
     public const string PreviousDatabaseSuffix = ".bak";
 
@@ -59,10 +60,11 @@ internal static class HostBackup
     }
 
     /// <summary>The backups, oldest first.</summary>
-    public static IReadOnlyList<string> List(DataDirectory data) => SqliteBackup.List(BackupsPath(data));
+    public static IReadOnlyList<string> List(DataDirectory data, StoreKind store = StoreKind.Sqlite) =>
+        store == StoreKind.Postgres ? StoreBackup.List(BackupsPath(data, store)) : SqliteBackup.List(BackupsPath(data, store));
 
     /// <summary>Resolves NAME: a backup's name under <c>&lt;data&gt;/backups</c>, or a path to a backup directory (e.g. one copied from another machine).</summary>
-    public static string Resolve(DataDirectory data, string name)
+    public static string Resolve(DataDirectory data, StoreKind store, string name)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
@@ -70,12 +72,12 @@ internal static class HostBackup
         }
 
         var looksLikePath = name.Contains('/', StringComparison.Ordinal) || name.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal) || name is "." or "..";
-        var directory = looksLikePath ? Path.GetFullPath(name) : Path.Combine(BackupsPath(data), name);
+        var directory = looksLikePath ? Path.GetFullPath(name) : Path.Combine(BackupsPath(data, store), name);
         if (!Directory.Exists(directory))
         {
             throw new UsageException(looksLikePath
                 ? $"NAME '{name}' is not a directory."
-                : $"NAME '{name}' names no backup in {BackupsPath(data)} (see `dialer backup list`).");
+                : $"NAME '{name}' names no backup in {BackupsPath(data, store)} (see `dialer backup list`).");
         }
 
         return directory;
@@ -110,38 +112,19 @@ internal static class HostBackup
     public static SqliteBackupManifest Restore(DataDirectory data, string backupDirectory)
     {
         var (_, configuration) = Verify(backupDirectory);
-        Directory.CreateDirectory(data.Path);
 
         // Prepare the configuration first (flushed to disk), so after the database is restored only a rename is left.
-        var tempConfig = data.ConfigPath + ".restore.tmp";
-        WriteDurably(tempConfig, configuration);
+        var staged = StageConfiguration(data, configuration);
         try
         {
-            if (File.Exists(data.DatabasePath))
-            {
-                // A consistent copy of the current store (WAL included), so a wrong restore can be undone.
-                var previous = data.DatabasePath + PreviousDatabaseSuffix;
-                File.Delete(previous);
-                using var source = OpenFile(data.DatabasePath, SqliteOpenMode.ReadOnly);
-                using var copy = OpenFile(previous, SqliteOpenMode.ReadWriteCreate);
-                source.BackupDatabase(copy);
-            }
-
+            KeepPreviousDatabase(data);
             var manifest = SqliteBackup.Restore(backupDirectory, data.DatabasePath);
-            if (File.Exists(data.ConfigPath))
-            {
-                File.Replace(tempConfig, data.ConfigPath, data.PreviousConfigPath);
-            }
-            else
-            {
-                File.Move(tempConfig, data.ConfigPath);
-            }
-
+            SwapConfiguration(data, staged);
             return manifest;
         }
         finally
         {
-            File.Delete(tempConfig);
+            File.Delete(staged);
         }
     }
 
@@ -161,13 +144,16 @@ internal static class HostBackup
             createdAt = DateTimeOffset.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
                 ? at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
                 : created;
-            schema = root.GetProperty("schemaVersion").GetInt32();
+            schema = root.TryGetProperty("schemaVersion", out var version) ? version.GetInt32() : 0;
             foreach (var table in root.GetProperty("rowCounts").EnumerateObject())
             {
                 rows += table.Value.GetInt64();
             }
 
-            var file = new FileInfo(Path.Combine(backupDirectory, root.GetProperty("file").GetString() ?? DataDirectory.DatabaseFileName));
+            var fileName = root.TryGetProperty("file", out var f) ? f.GetString()
+                : root.TryGetProperty("dataFile", out var d) ? d.GetProperty("name").GetString()
+                : null;
+            var file = new FileInfo(Path.Combine(backupDirectory, Path.GetFileName(fileName ?? DataDirectory.DatabaseFileName)));
             bytes = file.Exists ? file.Length : 0;
         }
         catch (Exception ex) when (ex is IOException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
@@ -178,7 +164,82 @@ internal static class HostBackup
         return new BackupInfo(name, backupDirectory, createdAt, schema, rows, bytes, File.Exists(Path.Combine(backupDirectory, DataDirectory.ConfigFileName)));
     }
 
-    public static string BackupsPath(DataDirectory data) => Path.Combine(data.Path, BackupsDirectoryName);
+    /// <summary>Where the store's backups live: <c>backups/</c> (SQLite file copies) or <c>backups-postgres/</c> (logical backups of PostgreSQL).</summary>
+    public static string BackupsPath(DataDirectory data, StoreKind store = StoreKind.Sqlite) =>
+        Path.Combine(data.Path, store == StoreKind.Postgres ? PostgresBackupsDirectoryName : BackupsDirectoryName);
+
+    /// <summary>True for a provider-neutral backup (<c>data.jsonl</c>, <see cref="StoreBackup"/>), false for a SQLite file copy.</summary>
+    public static bool IsLogical(string backupDirectory) => File.Exists(Path.Combine(backupDirectory, StoreBackup.DataFileName));
+
+    /// <summary>A logical backup of any store (<see cref="StoreBackup"/>: <c>data.jsonl</c>, manifest with checksums) with <c>dialer.json</c> as an extra file.</summary>
+    public static Task<string> CreateLogicalAsync(DataDirectory data, StoreKind store, IStoreDataAccess access, IStoreMaintenance? maintenance, int keep, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+        StoreBackup.CreateAsync(access, maintenance, BackupsPath(data, store), keep, [data.ConfigPath], timeProvider, cancellationToken);
+
+    /// <summary>Verifies either kind of backup; returns a one-line summary and the configuration's bytes.</summary>
+    public static async Task<(string Summary, byte[] Configuration)> VerifyAnyAsync(string backupDirectory, CancellationToken cancellationToken)
+    {
+        if (!IsLogical(backupDirectory))
+        {
+            var (manifest, configuration) = Verify(backupDirectory);
+            return ($"sqlite file copy, schema {manifest.SchemaVersion}, {Inputs.Number(manifest.RowCounts.Values.Sum())} rows", configuration);
+        }
+
+        var name = Path.GetFileName(backupDirectory);
+        StoreBackupManifest logical;
+        try
+        {
+            logical = await StoreBackup.VerifyAsync(backupDirectory, cancellationToken);
+        }
+        catch (StoreBackupException ex)
+        {
+            throw new UsageException($"backup {name} failed verification: {ex.Message}");
+        }
+
+        if (!logical.ExtraFiles.Any(f => string.Equals(f.Name, DataDirectory.ConfigFileName, StringComparison.Ordinal)))
+        {
+            throw new UsageException($"backup {name} failed verification: its manifest lists no {DataDirectory.ConfigFileName}, so the configuration cannot be restored.");
+        }
+
+        var bytes = File.ReadAllBytes(Path.Combine(backupDirectory, DataDirectory.ConfigFileName));
+        return ($"{logical.Provider} logical backup, {Inputs.Number(logical.Counts.Total)} rows", bytes);
+    }
+
+    /// <summary>Copies the current <c>dialer.db</c> (WAL included) to <c>dialer.db.bak</c> when it exists; no store may have it open.</summary>
+    public static void KeepPreviousDatabase(DataDirectory data)
+    {
+        if (!File.Exists(data.DatabasePath))
+        {
+            return;
+        }
+
+        var previous = data.DatabasePath + PreviousDatabaseSuffix;
+        File.Delete(previous);
+        using var source = OpenFile(data.DatabasePath, SqliteOpenMode.ReadOnly);
+        using var copy = OpenFile(previous, SqliteOpenMode.ReadWriteCreate);
+        source.BackupDatabase(copy);
+    }
+
+    /// <summary>Writes the configuration to a temporary file next to <c>dialer.json</c>, flushed to disk; returns its path.</summary>
+    public static string StageConfiguration(DataDirectory data, byte[] configuration)
+    {
+        Directory.CreateDirectory(data.Path);
+        var temp = data.ConfigPath + ".restore.tmp";
+        WriteDurably(temp, configuration);
+        return temp;
+    }
+
+    /// <summary>Swaps a staged configuration in, keeping the previous file as <c>dialer.json.bak</c>.</summary>
+    public static void SwapConfiguration(DataDirectory data, string staged)
+    {
+        if (File.Exists(data.ConfigPath))
+        {
+            File.Replace(staged, data.ConfigPath, data.PreviousConfigPath);
+        }
+        else
+        {
+            File.Move(staged, data.ConfigPath);
+        }
+    }
 
     private static byte[] VerifyConfiguration(string backupDirectory)
     {

@@ -80,6 +80,13 @@ internal sealed class Session : IAsyncDisposable
         return (new DataDirectory(dataPath), store, connection);
     }
 
+    /// <summary>A session on the store named by the global options, composed from <paramref name="json"/> instead of the data directory's file (a restore's configuration).</summary>
+    public static Session WithConfiguration(ParseResult parseResult, JsonObject json)
+    {
+        var (data, store, connection) = Target(parseResult);
+        return new Session(data, json, store, connection, TimeProvider.System);
+    }
+
     /// <summary>A session over a changed configuration that is not saved yet (to validate before writing).</summary>
     public static Session FromJson(Session current, JsonObject json) =>
         new(current.Data, json, current.Store, current.Connection, current.TimeProvider, current.DurableWrites);
