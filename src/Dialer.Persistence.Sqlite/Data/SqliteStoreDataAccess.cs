@@ -3,6 +3,7 @@ using Dialer.Core;
 using Dialer.Protection;
 using Dialer.Redial;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 
 namespace Dialer.Persistence.Sqlite;
@@ -143,7 +144,7 @@ internal sealed class SqliteStoreDataAccess : IStoreDataAccess
             Campaigns = [.. data.Campaigns],
             DailyStatistics = [.. data.DailyStatistics],
         };
-        return _store.WriteAsync((_, s) => Import(s, copy, mode), cancellationToken);
+        return LogImportAsync(_store.WriteAsync((_, s) => Import(s, copy, mode), cancellationToken), copy.Counts.Total, mode);
     }
 
     public ValueTask AddDailyStatisticsAsync(IReadOnlyList<DailyStatistics> increments, CancellationToken cancellationToken = default)
@@ -160,7 +161,7 @@ internal sealed class SqliteStoreDataAccess : IStoreDataAccess
             throw new ArgumentOutOfRangeException(nameof(cutoffs), date, $"cutoffs.DailyStatisticsBefore = {date}: must be in the years 1 to 9999.");
         }
 
-        return _store.WriteAsync((_, s) => Purge(s, cutoffs), cancellationToken);
+        return LogPurgeAsync(_store.WriteAsync((_, s) => Purge(s, cutoffs), cancellationToken));
     }
 
     public ValueTask<StoreDataCounts> EraseNumberAsync(PhoneNumber phone, CancellationToken cancellationToken = default)
@@ -171,7 +172,7 @@ internal sealed class SqliteStoreDataAccess : IStoreDataAccess
         }
 
         var p = (long)phone.Value;
-        return _store.WriteAsync(
+        return LogEraseAsync(phone, _store.WriteAsync(
             (_, s) => new StoreDataCounts(
                 s.Command("DELETE FROM attempts WHERE phone = $phone").With("$phone", p).ExecuteNonQuery(),
                 s.Command("DELETE FROM blocks WHERE phone = $phone AND kind <> $dnc").With("$phone", p).With("$dnc", (long)BlockKind.DoNotCall).ExecuteNonQuery(),
@@ -179,7 +180,41 @@ internal sealed class SqliteStoreDataAccess : IStoreDataAccess
                 DeleteAnsweringMachine(s, p),
                 0,
                 0),
-            cancellationToken);
+            cancellationToken));
+    }
+
+    private async ValueTask<StoreDataCounts> LogImportAsync(ValueTask<StoreDataCounts> write, long offered, StoreImportMode mode)
+    {
+        var counts = await write.ConfigureAwait(false);
+        if (_store.Logger.IsEnabled(LogLevel.Information))
+        {
+            SqliteLog.Imported(_store.Logger, _store.FilePath, counts.Total, offered, mode);
+        }
+
+        return counts;
+    }
+
+    private async ValueTask<StoreDataCounts> LogPurgeAsync(ValueTask<StoreDataCounts> write)
+    {
+        var counts = await write.ConfigureAwait(false);
+        if (_store.Logger.IsEnabled(LogLevel.Information))
+        {
+            SqliteLog.Purged(_store.Logger, _store.FilePath, counts.Total, counts);
+        }
+
+        return counts;
+    }
+
+    private async ValueTask<StoreDataCounts> LogEraseAsync(PhoneNumber phone, ValueTask<StoreDataCounts> write)
+    {
+        var counts = await write.ConfigureAwait(false);
+        if (_store.Logger.IsEnabled(LogLevel.Information))
+        {
+            var masked = phone.ToMaskedString();
+            SqliteLog.Erased(_store.Logger, _store.FilePath, counts.Total, masked);
+        }
+
+        return counts;
     }
 
     // ------------------------------------------------------------------ inside the writer's transaction

@@ -34,4 +34,13 @@ internal static partial class SqliteLog
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "SQLite write batch of {Count} operation(s) failed to commit.")]
     public static partial void CommitFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "SQLite store {Path}: imported {Written} of {Offered} row(s) ({Mode}).")]
+    public static partial void Imported(ILogger logger, string path, long written, long offered, StoreImportMode mode);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "SQLite store {Path}: retention purged {Deleted} row(s) ({Counts}).")]
+    public static partial void Purged(ILogger logger, string path, long deleted, StoreDataCounts counts);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "SQLite store {Path}: erased {Deleted} row(s) of {Phone} (do-not-call entries kept).")]
+    public static partial void Erased(ILogger logger, string path, long deleted, string phone);
 }

@@ -249,6 +249,9 @@ public sealed class SqliteDialerStore : IStoreMaintenance, IAsyncDisposable, IDi
     /// <summary>Write operations committed by this instance (divided by <see cref="Commits"/>: the mean group size).</summary>
     internal long CommittedOperations => Interlocked.Read(ref _committedOperations);
 
+    /// <summary>Where the store logs.</summary>
+    internal ILogger Logger => _logger;
+
     internal Instant Now() => Instant.FromDateTimeOffset(_time.GetUtcNow());
 
     internal string Location(string table, long rowId) =>
