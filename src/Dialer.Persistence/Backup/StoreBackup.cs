@@ -113,7 +113,7 @@ public static partial class StoreBackup
             var stream = new FileStream(dataPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
             await using (stream.ConfigureAwait(false))
             {
-                counts = await StoreDataTransfer.ExportAsync(store, stream, StoreDataFilter.All, clock, cancellationToken).ConfigureAwait(false);
+                counts = await StoreDataTransfer.ExportAsync(store, maintenance, stream, StoreDataFilter.All, clock, cancellationToken).ConfigureAwait(false);
                 stream.Flush(flushToDisk: true);
             }
 
@@ -244,6 +244,11 @@ public static partial class StoreBackup
         if (!string.Equals(content.Header.Provider, manifest.Provider, StringComparison.Ordinal))
         {
             differences.Add($"provider \"{content.Header.Provider}\"; the manifest says \"{manifest.Provider}\"");
+        }
+
+        if (content.Header.SchemaVersion != manifest.SchemaVersion)
+        {
+            differences.Add(string.Create(CultureInfo.InvariantCulture, $"schema version {content.Header.SchemaVersion?.ToString(CultureInfo.InvariantCulture) ?? "none"}; the manifest says {manifest.SchemaVersion?.ToString(CultureInfo.InvariantCulture) ?? "none"}"));
         }
 
         if (differences.Count > 0)

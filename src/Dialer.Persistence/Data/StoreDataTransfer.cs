@@ -19,13 +19,29 @@ public static class StoreDataTransfer
     /// <remarks>
     /// A filter by number (<see cref="StoreDataFilter.Phone"/>) leaves out campaigns and daily statistics, which hold no
     /// numbers; a time range (<see cref="StoreDataFilter.From"/>/<see cref="StoreDataFilter.To"/>) limits attempts only.
-    /// The header's schema version is the source's when it also implements <see cref="IStoreMaintenance"/>.
+    /// The header's schema version is the source's when it also implements <see cref="IStoreMaintenance"/> (otherwise use
+    /// the overload that takes the store's maintenance interface).
     /// Each type is read in its own query: for a snapshot of a store under writes, export while the host is quiet (a
     /// backup of a running host taken this way may hold an attempt without a block its outcome created a moment later).
     /// </remarks>
     /// <returns>How many rows of each type were written.</returns>
+    public static Task<StoreDataCounts> ExportAsync(
+        IStoreDataAccess source,
+        Stream destination,
+        StoreDataFilter filter,
+        TimeProvider? timeProvider = null,
+        CancellationToken cancellationToken = default) =>
+        ExportAsync(source, source as IStoreMaintenance, destination, filter, timeProvider, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="ExportAsync(IStoreDataAccess, Stream, StoreDataFilter, TimeProvider?, CancellationToken)"/>, with
+    /// the header's schema version read from <paramref name="maintenance"/> (the same store's maintenance interface,
+    /// e.g. <c>SqliteDialerStore</c> for its <c>Data</c>); none when null.
+    /// </summary>
+    /// <returns>How many rows of each type were written.</returns>
     public static async Task<StoreDataCounts> ExportAsync(
         IStoreDataAccess source,
+        IStoreMaintenance? maintenance,
         Stream destination,
         StoreDataFilter filter,
         TimeProvider? timeProvider = null,
@@ -34,7 +50,7 @@ public static class StoreDataTransfer
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(destination);
         var now = (timeProvider ?? TimeProvider.System).GetCurrentInstant();
-        int? schemaVersion = source is IStoreMaintenance maintenance
+        int? schemaVersion = maintenance is not null
             ? await maintenance.GetSchemaVersionAsync(cancellationToken).ConfigureAwait(false)
             : null;
         var writer = new JsonLinesWriter(destination);
@@ -113,11 +129,19 @@ public static class StoreDataTransfer
     /// in the same directory, flushed to disk and moved over any earlier file, so a reader never sees half a file.
     /// </summary>
     /// <returns>The file's full path.</returns>
+    /// <param name="source">The store.</param>
+    /// <param name="directory">Where the file goes.</param>
+    /// <param name="date">The local day.</param>
+    /// <param name="zone">The zone whose day it is.</param>
+    /// <param name="maintenance">The same store's maintenance interface, for the header's schema version; none when null (unless <paramref name="source"/> implements it).</param>
+    /// <param name="timeProvider">The clock for the header's export instant.</param>
+    /// <param name="cancellationToken">Cancels the export; the earlier file, if any, stays.</param>
     public static async Task<string> ExportDailyCallsAsync(
         IStoreDataAccess source,
         string directory,
         LocalDate date,
         DateTimeZone zone,
+        IStoreMaintenance? maintenance = null,
         TimeProvider? timeProvider = null,
         CancellationToken cancellationToken = default)
     {
@@ -129,7 +153,8 @@ public static class StoreDataTransfer
         Directory.CreateDirectory(directory);
         var path = Path.GetFullPath(Path.Combine(directory, DailyCallsFileName(date)));
         var now = (timeProvider ?? TimeProvider.System).GetCurrentInstant();
-        int? schemaVersion = source is IStoreMaintenance maintenance
+        maintenance ??= source as IStoreMaintenance;
+        int? schemaVersion = maintenance is not null
             ? await maintenance.GetSchemaVersionAsync(cancellationToken).ConfigureAwait(false)
             : null;
         await AtomicFile.WriteAsync(path, async stream =>

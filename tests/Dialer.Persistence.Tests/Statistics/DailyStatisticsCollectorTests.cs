@@ -110,7 +110,7 @@ public sealed class DailyStatisticsCollectorTests
     public async Task Counting_EightThreadsWhileFlushing_LosesAndDoublesNothing()
     {
         var (collector, store, _) = Create();
-        const int PerThread = 20_000;
+        const int PerThread = 5_000;
         var requests = Enumerable.Range(0, 4).Select(i => TestRequests.Create(clientId: "c" + (i % 2), campaignId: "k" + i)).ToArray();
         var allowed = Allowed(Now);
         var denied = Denied(Now, Duplicate, Closed);
