@@ -496,7 +496,7 @@ public abstract class StoreDataAccessContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ImportedData_IsWhatThePortsSee()
+    public async Task Ports_AfterAnImport_SeeTheImportedData()
     {
         var store = await NewStoreAsync();
         var data = FullSet();

@@ -111,6 +111,60 @@ public sealed class SqliteStoreDataTests : IDisposable
     }
 
     [Fact]
+    public async Task Read_CancelledToken_ThrowsAndReturnsTheConnection()
+    {
+        var store = _db.Open();
+        await store.Data.ImportAsync(new StoreDataSet { Attempts = [Attempt("a1", T0), Attempt("a2", T0 + Duration.FromMinutes(1))] }, StoreImportMode.Merge);
+        using var cts = new CancellationTokenSource();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var attempt in store.Data.ReadAttemptsAsync(StoreDataFilter.All).WithCancellation(cts.Token))
+            {
+                await cts.CancelAsync();
+            }
+        });
+
+        Assert.Null(store.FailClosedReason);
+        Assert.Equal(2, (await ListAsync(store.Data.ReadAttemptsAsync(StoreDataFilter.All))).Count);
+    }
+
+    [Fact]
+    public async Task Read_AbandonedHalfway_DoesNotHoldBackWritesOrLaterReads()
+    {
+        var store = _db.Open(o => o.MaxReadConnections = 1);
+        await store.Data.ImportAsync(new StoreDataSet { Attempts = [Attempt("a1", T0), Attempt("a2", T0 + Duration.FromMinutes(1))] }, StoreImportMode.Merge);
+
+        await foreach (var attempt in store.Data.ReadAttemptsAsync(StoreDataFilter.All))
+        {
+            // A read transaction is open here; the writer still commits (WAL), and the snapshot does not see it.
+            await store.Data.ImportAsync(new StoreDataSet { Attempts = [Attempt("a3", T0 + Duration.FromMinutes(2))] }, StoreImportMode.Merge);
+            break;
+        }
+
+        Assert.Equal(["a1", "a2", "a3"], (await ListAsync(store.Data.ReadAttemptsAsync(StoreDataFilter.All))).Select(a => a.AttemptId));
+    }
+
+    [Fact]
+    public async Task Read_IsASnapshot_WritesDuringTheEnumerationAreNotSeen()
+    {
+        var store = _db.Open();
+        await store.Data.ImportAsync(new StoreDataSet { Attempts = [Attempt("a1", T0), Attempt("a2", T0 + Duration.FromMinutes(1))] }, StoreImportMode.Merge);
+        var seen = new List<string>();
+
+        await foreach (var attempt in store.Data.ReadAttemptsAsync(StoreDataFilter.All))
+        {
+            seen.Add(attempt.AttemptId);
+            if (seen.Count == 1)
+            {
+                await store.Data.ImportAsync(new StoreDataSet { Attempts = [Attempt("a3", T0 + Duration.FromMinutes(2))] }, StoreImportMode.Merge);
+            }
+        }
+
+        Assert.Equal(["a1", "a2"], seen);
+    }
+
+    [Fact]
     public async Task Import_LargeSet_CommitsInOneTransaction()
     {
         var store = _db.Open();
