@@ -38,7 +38,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
     private readonly Stripe[] _stripes;
     private readonly ConcurrentDictionary<string, BlockLocation> _blockIndex = new(StringComparer.Ordinal);
-    private long _retentionNanos;
+    private RetentionValue _retention;
     private volatile bool _trackLeads;
     private volatile bool _trackSubjects;
     private int _leadBlocks;
@@ -58,7 +58,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         }
 
         MinimumRetention = retention;
-        _retentionNanos = retention.ToInt64Nanoseconds();
+        _retention = new RetentionValue(retention);
         _stripes = new Stripe[StripeCount];
         for (var i = 0; i < StripeCount; i++)
         {
@@ -70,7 +70,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     public Duration MinimumRetention { get; }
 
     /// <summary>How long attempts are kept: the longest of <see cref="MinimumRetention"/> and every rule horizon seen.</summary>
-    public Duration Retention => Duration.FromNanoseconds(Volatile.Read(ref _retentionNanos));
+    public Duration Retention => Volatile.Read(ref _retention).Span;
 
     /// <summary>The number of distinct phone numbers with stored attempts or blocks.</summary>
     public int TrackedNumbers
@@ -103,6 +103,19 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
+        if (!_trackLeads && !_trackSubjects)
+        {
+            // No lead or subject indexes: the attempt lives in its number's log only, under that one stripe lock.
+            var numberStripe = NumberStripe(request.Phone);
+            lock (numberStripe.Gate)
+            {
+                if (!_trackLeads && !_trackSubjects)
+                {
+                    return new(VoidInNumberLog(numberStripe, request));
+                }
+            }
+        }
+
         var lead = request.LeadId;
         var subject = request.SubjectKey;
         Span<int> set = stackalloc int[3];
@@ -164,6 +177,19 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
                 Exit(set[..count]);
             }
         }
+    }
+
+    private static bool VoidInNumberLog(Stripe stripe, DialRequest request)
+    {
+        if (!stripe.Numbers.TryGetValue(request.Phone.Value, out var log) ||
+            log.IndexOf(request.CallId) is not (var position and >= 0) ||
+            log.Entries[position].HasOutcome)
+        {
+            return false;
+        }
+
+        log.RemoveAt(position);
+        return true;
     }
 
     /// <inheritdoc/>
@@ -453,7 +479,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         attempt.EnsureValid(nameof(attempt));
         ArgumentNullException.ThrowIfNull(rules);
         cancellationToken.ThrowIfCancellationRequested();
-        if (rules.Horizon.ToInt64Nanoseconds() > Volatile.Read(ref _retentionNanos))
+        if (rules.Horizon > Volatile.Read(ref _retention).Span)
         {
             RaiseRetention(rules.Horizon);
         }
@@ -464,6 +490,20 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         }
 
         var request = attempt.Request;
+        if (!_trackLeads && !_trackSubjects && Volatile.Read(ref _leadBlocks) == 0)
+        {
+            // The common case: only the number's own state is read, so only its stripe is locked. Tracking only ever
+            // starts (under every lock), so seeing it still off under this lock means no lead or subject log is needed.
+            var stripe = NumberStripe(request.Phone);
+            lock (stripe.Gate)
+            {
+                if (!_trackLeads && !_trackSubjects)
+                {
+                    return CheckAndRecordLocked(attempt, rules, record, readLeads: false, trackLeads: false, subject: null);
+                }
+            }
+        }
+
         Span<int> set = stackalloc int[3];
         while (true)
         {
@@ -493,7 +533,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     {
         var request = attempt.Request;
         var now = attempt.At;
-        var cutoff = now - Duration.FromNanoseconds(Volatile.Read(ref _retentionNanos));
+        var cutoff = now - Volatile.Read(ref _retention).Span;
         var stripe = NumberStripe(request.Phone);
         var idHash = AttemptEntry.HashId(request.CallId);
         if (stripe.Numbers.TryGetValue(request.Phone.Value, out var numberLog) && numberLog.Count > 0)
@@ -505,7 +545,21 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             }
         }
 
-        var result = Evaluate(attempt, rules, numberLog, readLeads, subject, cutoff, out var leadLog, out var subjectLog);
+        KeyLog? leadLog = null;
+        KeyLog? subjectLog = null;
+        LedgerResult result;
+        if (!readLeads && subject is null && rules.NumberGlobalOnly && (numberLog is null || numberLog.BlockCount == 0) &&
+            !AnyLimitReached(attempt, rules, numberLog is null ? default : numberLog.Entries))
+        {
+            // The fused fast path: no blocks, and no limit (all keyed by this number, global) holds its maximum, so the
+            // decider would allow; it still runs below whenever some limit is reached, to list every reason.
+            result = LedgerResult.Allowed(now);
+        }
+        else
+        {
+            result = Evaluate(attempt, rules, numberLog, readLeads, subject, cutoff, out leadLog, out subjectLog);
+        }
+
         if (!result.IsAllowed || !record)
         {
             return result;
@@ -530,6 +584,65 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         }
 
         return LedgerResult.Recorded(now);
+    }
+
+    /// <summary>
+    /// For rules whose limits are all keyed by the number with global scope (<see cref="ProtectionRules.NumberGlobalOnly"/>):
+    /// whether some limit already holds its maximum among <paramref name="entries"/> (the number's attempts, sorted by
+    /// recorded instant), i.e. exactly when <see cref="ProtectionDecider"/> would give a limit reason. Every entry of a
+    /// number's log shares the number, so counting is comparing instants from the newest entry back.
+    /// </summary>
+    internal static bool AnyLimitReached(in AttemptContext attempt, ProtectionRules rules, ReadOnlySpan<AttemptEntry> entries)
+    {
+        if (entries.IsEmpty)
+        {
+            return false;
+        }
+
+        var now = attempt.At;
+        foreach (var limit in rules.LimitSpan)
+        {
+            var max = limit.MaxCount;
+            if (entries.Length < max)
+            {
+                continue;
+            }
+
+            var count = 0;
+            if (limit.WindowKind == CountWindowKind.Rolling)
+            {
+                // (now - window, ∞): later attempts recorded by another caller count too.
+                var from = now - limit.Window;
+                for (var i = entries.Length - 1; i >= 0 && entries[i].RecordedAt > from && count < max; i--)
+                {
+                    count++;
+                }
+            }
+            else
+            {
+                var (start, end) = ProtectionDecider.LocalDayBounds(limit.Zone ?? attempt.CalleeZone, now);
+                for (var i = entries.Length - 1; i >= 0 && count < max; i--)
+                {
+                    var at = entries[i].RecordedAt;
+                    if (at < start)
+                    {
+                        break;
+                    }
+
+                    if (at < end)
+                    {
+                        count++;
+                    }
+                }
+            }
+
+            if (count >= max)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private LedgerResult Evaluate(in AttemptContext attempt, ProtectionRules rules, KeyLog? numberLog, bool readLeads, string? subject, Instant cutoff, out KeyLog? leadLog, out KeyLog? subjectLog)
@@ -720,12 +833,11 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
     private void RaiseRetention(Duration horizon)
     {
-        var wanted = horizon.ToInt64Nanoseconds();
-        var current = Volatile.Read(ref _retentionNanos);
-        while (wanted > current)
+        var current = Volatile.Read(ref _retention);
+        while (horizon > current.Span)
         {
-            var seen = Interlocked.CompareExchange(ref _retentionNanos, wanted, current);
-            if (seen == current)
+            var seen = Interlocked.CompareExchange(ref _retention, new RetentionValue(horizon), current);
+            if (ReferenceEquals(seen, current))
             {
                 return;
             }
@@ -858,6 +970,12 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         public KeyLog? Log(Stripe stripe) => Target == BlockTarget.Number
             ? stripe.Numbers.GetValueOrDefault(Phone)
             : stripe.Leads.GetValueOrDefault(LeadId!);
+    }
+
+    /// <summary>The retention as one immutable value, so readers get the span without converting nanoseconds.</summary>
+    private sealed class RetentionValue(Duration span)
+    {
+        public Duration Span { get; } = span;
     }
 
     /// <summary>One lock and the state of the keys that hash to it.</summary>

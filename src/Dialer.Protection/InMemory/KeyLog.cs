@@ -10,7 +10,6 @@ namespace Dialer.Protection;
 internal sealed class KeyLog
 {
     private AttemptEntry[] _items = [];
-    private int[] _hashes = []; // the entries' id hashes, side by side so the idempotency scan reads one cache line
     private int _start;
     private int _count;
     private ProtectionBlock[] _blocks = [];
@@ -21,6 +20,8 @@ internal sealed class KeyLog
     public ReadOnlySpan<ProtectionBlock> Blocks => new(_blocks, 0, _blockCount);
 
     public int Count => _count;
+
+    public int BlockCount => _blockCount;
 
     public bool IsEmpty => _count == 0 && _blockCount == 0;
 
@@ -34,7 +35,6 @@ internal sealed class KeyLog
         while (_count > 0 && _items[_start].RecordedAt < cutoff)
         {
             _items[_start] = default;
-            _hashes[_start] = 0;
             _start++;
             _count--;
             removed++;
@@ -60,12 +60,10 @@ internal sealed class KeyLog
         while (i > _start && _items[i - 1].RecordedAt > entry.RecordedAt)
         {
             _items[i] = _items[i - 1];
-            _hashes[i] = _hashes[i - 1];
             i--;
         }
 
         _items[i] = entry;
-        _hashes[i] = entry.IdHash;
         _count++;
     }
 
@@ -75,9 +73,11 @@ internal sealed class KeyLog
     /// <summary>The position (in <see cref="Entries"/>) of the attempt with this id and id hash, or -1.</summary>
     public int IndexOf(string attemptId, int idHash)
     {
+        var items = _items;
         for (var i = _start + _count - 1; i >= _start; i--)
         {
-            if (_hashes[i] == idHash && string.Equals(_items[i].AttemptId, attemptId, StringComparison.Ordinal))
+            // The id hash sits in the entry: one cache line per entry, which the decider reads next anyway.
+            if (items[i].IdHash == idHash && string.Equals(items[i].AttemptId, attemptId, StringComparison.Ordinal))
             {
                 return i - _start;
             }
@@ -93,7 +93,6 @@ internal sealed class KeyLog
         var i = _start + position;
         var end = _start + _count - 1;
         Array.Copy(_items, i + 1, _items, i, end - i);
-        Array.Copy(_hashes, i + 1, _hashes, i, end - i);
         _items[end] = default;
         _count--;
         if (_count == 0)
@@ -182,19 +181,16 @@ internal sealed class KeyLog
         if (_start > 0 && _count <= _items.Length / 2)
         {
             Array.Copy(_items, _start, _items, 0, _count);
-            Array.Copy(_hashes, _start, _hashes, 0, _count);
             Array.Clear(_items, _count, _start);
             _start = 0;
             return;
         }
 
-        var length = Math.Max(4, _items.Length * 2);
+        // Start with room for one attempt (most numbers hold one or two inside the horizon) and double from there.
+        var length = Math.Max(1, _items.Length * 2);
         var bigger = new AttemptEntry[length];
-        var biggerHashes = new int[length];
         Array.Copy(_items, _start, bigger, 0, _count);
-        Array.Copy(_hashes, _start, biggerHashes, 0, _count);
         _items = bigger;
-        _hashes = biggerHashes;
         _start = 0;
     }
 }

@@ -21,6 +21,7 @@ public sealed class ProtectionRules
         _limits = [.. limits];
         var horizon = Duration.Zero;
         var index = 0;
+        var numberGlobalOnly = true;
         foreach (var limit in _limits)
         {
             if (limit is null)
@@ -36,8 +37,15 @@ public sealed class ProtectionRules
             NeedsLead |= limit.Key is AttemptKeyKind.Lead;
             NeedsSubject |= limit.Key is AttemptKeyKind.Subject;
             NeedsCalleeZone |= limit.WindowKind == CountWindowKind.CalendarDay && limit.Zone is null;
+            if (limit.Key != AttemptKeyKind.Number || limit.Scope != LimitScope.Global)
+            {
+                numberGlobalOnly = false;
+            }
+
             index++;
         }
+
+        NumberGlobalOnly = numberGlobalOnly;
 
         Horizon = horizon;
     }
@@ -64,4 +72,10 @@ public sealed class ProtectionRules
     public bool NeedsCalleeZone { get; }
 
     internal ReadOnlySpan<CountLimit> LimitSpan => _limits;
+
+    /// <summary>
+    /// Whether every limit is keyed by the number alone with global scope (the default rules are), so every attempt
+    /// stored under the number counts toward every limit whose window it falls in: no key or scope comparison needed.
+    /// </summary>
+    internal bool NumberGlobalOnly { get; }
 }
