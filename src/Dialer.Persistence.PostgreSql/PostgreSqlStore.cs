@@ -30,11 +30,17 @@ public sealed class PostgreSqlStore : IStoreMaintenance, IAsyncDisposable, IDisp
     private readonly PgContext _context;
     private readonly bool _ownsDataSource;
 
-    /// <summary>Creates a store over a connection string (the store owns the data source it builds).</summary>
+    /// <summary>
+    /// Creates a store over a connection string (the store owns the data source it builds). The data source is built with
+    /// <c>No Reset On Close=true</c>: nothing but the store uses its connections and the store keeps no session state
+    /// (every lock is transaction-level), while the default reset (<c>DISCARD ALL</c> when a pooled connection is reused)
+    /// also discards PostgreSQL's cached plans of the store's functions, so every call would plan them again (measured
+    /// ≈ 3× slower per check-and-record). Set it on a data source you pass in, too, if nothing else relies on the reset.
+    /// </summary>
     /// <exception cref="ArgumentException">The connection string is empty.</exception>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid; the message lists every problem.</exception>
     public PostgreSqlStore(string connectionString, PostgreSqlStoreOptions? options = null, ILogger<PostgreSqlStore>? logger = null, TimeProvider? timeProvider = null)
-        : this(NpgsqlDataSource.Create(CheckConnectionString(connectionString)), options, logger, timeProvider, ownsDataSource: true)
+        : this(NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(CheckConnectionString(connectionString)) { NoResetOnClose = true }), options, logger, timeProvider, ownsDataSource: true)
     {
     }
 

@@ -13,6 +13,7 @@ public sealed class PostgreSqlStoreOptionsTests
         Assert.True(o.UseDatabaseClock);
         Assert.Equal(TimeSpan.FromSeconds(30), o.CommandTimeout);
         Assert.Equal(TimeSpan.FromDays(1), o.MaxClockSkew);
+        Assert.Equal(64, o.MaxBatchSize);
         Assert.True(new PostgreSqlStoreOptionsValidator().Validate(null, o).Succeeded);
     }
 
@@ -24,6 +25,7 @@ public sealed class PostgreSqlStoreOptionsTests
             Schema = "Dialer; DROP",
             CommandTimeout = TimeSpan.Zero,
             MaxClockSkew = TimeSpan.FromDays(8),
+            MaxBatchSize = 0,
         };
 
         var ex = Assert.Throws<OptionsValidationException>(() => PostgreSqlStoreOptionsValidator.ThrowIfInvalid(o));
@@ -33,6 +35,7 @@ public sealed class PostgreSqlStoreOptionsTests
                 "Schema = 'Dialer; DROP': must be 1 to 63 characters of a-z, 0-9 and _, starting with a letter or _.",
                 "CommandTimeout = 00:00:00: must be positive and at most 01:00:00.",
                 "MaxClockSkew = 8.00:00:00: must be positive and at most 7.00:00:00.",
+                "MaxBatchSize = 0: must be between 1 and 1024.",
             ],
             ex.Failures);
     }

@@ -15,6 +15,9 @@ internal sealed partial class PgContext
     private static readonly Meter Meter = new("Dialer.Persistence.PostgreSql");
     private static readonly Counter<long> StoreErrors = Meter.CreateCounter<long>("dialer.postgresql.store.errors", description: "Schema, corruption and connection failures of the PostgreSQL store.");
 
+    /// <summary>Operations per group-commit round trip (1 = the operation ran alone).</summary>
+    public static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>("dialer.postgresql.batch_size", unit: "{operation}", description: "Check-and-records and outcomes sent in one round trip and committed together (group commit).");
+
     private readonly Lock _readyLock = new();
     private Task? _readyTask;
     private volatile bool _ready;

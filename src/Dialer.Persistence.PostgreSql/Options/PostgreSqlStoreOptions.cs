@@ -14,6 +14,12 @@ public sealed class PostgreSqlStoreOptions
     /// <summary>The default of <see cref="UseDatabaseClock"/>.</summary>
     public const bool DefaultUseDatabaseClock = true;
 
+    /// <summary>The default of <see cref="MaxBatchSize"/>.</summary>
+    public const int DefaultMaxBatchSize = 64;
+
+    /// <summary>The largest <see cref="MaxBatchSize"/> accepted.</summary>
+    public const int MaxMaxBatchSize = 1024;
+
     /// <summary>The default of <see cref="CommandTimeout"/> (30 seconds).</summary>
     public static readonly TimeSpan DefaultCommandTimeout = TimeSpan.FromSeconds(30);
 
@@ -59,6 +65,16 @@ public sealed class PostgreSqlStoreOptions
     /// <value><see cref="DefaultMaxClockSkew"/> (1 day).</value>
     public TimeSpan MaxClockSkew { get; set; } = DefaultMaxClockSkew;
 
+    /// <summary>
+    /// Group commit: the most check-and-records and outcomes of concurrent callers of one store that are sent as one
+    /// <c>ledger_batch</c> call — one round trip, one transaction, one WAL flush — while the previous batch commits.
+    /// Each item is still atomic and evaluated exactly as its single call would be (items of one batch see each other
+    /// in arrival order); a batch the server rejects is re-run item by item. <c>1</c> turns group commit off (every
+    /// call is its own round trip and commit). Between 1 and <see cref="MaxMaxBatchSize"/>.
+    /// </summary>
+    /// <value><see cref="DefaultMaxBatchSize"/> (64).</value>
+    public int MaxBatchSize { get; set; } = DefaultMaxBatchSize;
+
     internal PostgreSqlStoreOptions Clone() => new()
     {
         Schema = Schema,
@@ -66,5 +82,6 @@ public sealed class PostgreSqlStoreOptions
         UseDatabaseClock = UseDatabaseClock,
         CommandTimeout = CommandTimeout,
         MaxClockSkew = MaxClockSkew,
+        MaxBatchSize = MaxBatchSize,
     };
 }

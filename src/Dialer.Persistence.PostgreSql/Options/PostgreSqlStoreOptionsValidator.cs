@@ -38,6 +38,11 @@ public sealed class PostgreSqlStoreOptionsValidator : IValidateOptions<PostgreSq
             errors.Add(nameof(PostgreSqlStoreOptions.MaxClockSkew), options.MaxClockSkew, "must be positive and at most 7.00:00:00.");
         }
 
+        if (options.MaxBatchSize < 1 || options.MaxBatchSize > PostgreSqlStoreOptions.MaxMaxBatchSize)
+        {
+            errors.Add(nameof(PostgreSqlStoreOptions.MaxBatchSize), options.MaxBatchSize, "must be between 1 and 1024.");
+        }
+
         return errors;
     }
 

@@ -30,13 +30,31 @@ internal sealed class PostgreSqlAttemptLedger : IAttemptLedger
     private readonly PgContext _context;
     private readonly TimeProvider _time;
     private readonly ConditionalWeakTable<ProtectionRules, RuleArrays> _rules = [];
-    private readonly string _check, _outcome, _void, _getAttempt, _history, _blocksNumber, _blocksNumberAndLead, _upsertBlock, _removeBlock, _listBlocks, _purge;
+    /// <summary>
+    /// Batches running at once per store. Callers arriving while this many are in flight wait and go together in the
+    /// next one. Two rather than one: with one, every batch waits for the previous one's WAL flush before it even
+    /// starts executing, and callers woken by a commit often arrive just after the next batch left, so it carries only
+    /// one or two operations; with two, one batch executes while the other's commit is flushed (PostgreSQL flushes
+    /// both commits together when they meet), measured faster on the benchmark machine (pgbench: 8-item batches on two
+    /// connections 2,840 checks/s, on one 1,600/s, single calls on 8 connections 2,300/s).
+    /// </summary>
+    private const int MaxBatchesInFlight = 2;
+
+    private readonly Lock _queueLock = new();
+    private readonly List<LedgerOp> _queue = [];
+    private readonly int _maxBatch;
+    private int _inFlight;
+    private readonly string _batch, _check, _outcome, _void, _getAttempt, _history, _blocksNumber, _blocksNumberAndLead, _upsertBlock, _removeBlock, _listBlocks, _purge;
 
     public PostgreSqlAttemptLedger(PgContext context, TimeProvider time)
     {
         _context = context;
         _time = time;
         _check = context.Sql("SELECT r_status, r_evaluated_at, r_recorded_at, r_reasons, r_clears FROM {s}.ledger_check($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)");
+        _maxBatch = context.Options.MaxBatchSize;
+        _batch = context.Sql("SELECT o_item, o_status, o_evaluated_at, o_recorded_at, o_reasons, o_clears FROM {s}.ledger_batch(" +
+            "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, " +
+            "$24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34)");
         _outcome = context.Sql("SELECT {s}.ledger_outcome($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)");
         _void = context.Sql("DELETE FROM {s}.attempts WHERE attempt_id = $1 AND outcome_category IS NULL");
         _getAttempt = context.Sql($"SELECT {EntryColumns} FROM {{s}}.attempts WHERE attempt_id = $1");
@@ -78,65 +96,25 @@ internal sealed class PostgreSqlAttemptLedger : IAttemptLedger
     {
         ArgumentNullException.ThrowIfNull(outcome);
         ArgumentNullException.ThrowIfNull(blocks);
-        var n = blocks.Count;
-        var ids = new string[n];
-        var kinds = new short[n];
-        var targets = new short[n];
-        var phones = new long[n];
-        var leads = new string?[n];
-        var scopes = new short[n];
-        var scopeIds = new string?[n];
-        var created = new long[n];
-        var until = new long?[n];
-        var reasons = new string?[n];
-        var sources = new string?[n];
-        for (var i = 0; i < n; i++)
+        for (var i = 0; i < blocks.Count; i++)
         {
-            var b = blocks[i];
-            if (b.Id is null)
+            if (blocks[i].Id is null)
             {
                 throw new ArgumentException($"blocks[{i}] is default(ProtectionBlock).", nameof(blocks));
             }
-
-            ids[i] = b.Id;
-            kinds[i] = (short)b.Kind;
-            targets[i] = (short)b.Target;
-            phones[i] = (long)b.Phone.Value;
-            leads[i] = b.LeadId;
-            scopes[i] = (short)b.Scope;
-            scopeIds[i] = b.ScopeId;
-            created[i] = PgContext.Ticks(b.CreatedAt);
-            until[i] = PgContext.Ticks(b.Until);
-            reasons[i] = b.Reason;
-            sources[i] = b.SourceAttemptId;
         }
 
         await _context.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        var request = outcome.Request;
-        using var command = _context.Command(_outcome);
-        PgContext.Add(command, request.CallId);
-        PgContext.Add(command, (long)request.Phone.Value);
-        PgContext.Add(command, request.LeadId);
-        PgContext.Add(command, request.ClientId);
-        PgContext.Add(command, request.CampaignId);
-        PgContext.Add(command, request.SubjectKey);
-        PgContext.Add(command, outcome.Disposition.Code);
-        PgContext.Add(command, (short)outcome.Disposition.Category);
-        PgContext.Add(command, PgContext.Ticks(outcome.OccurredAt));
-        PgContext.Add(command, (short)DispositionCategory.Unknown);
-        PgContext.Add(command, ids, NpgsqlDbType.Text);
-        PgContext.Add(command, kinds, NpgsqlDbType.Smallint);
-        PgContext.Add(command, targets, NpgsqlDbType.Smallint);
-        PgContext.Add(command, phones, NpgsqlDbType.Bigint);
-        PgContext.Add(command, leads, NpgsqlDbType.Text);
-        PgContext.Add(command, scopes, NpgsqlDbType.Smallint);
-        PgContext.Add(command, scopeIds, NpgsqlDbType.Text);
-        PgContext.Add(command, created, NpgsqlDbType.Bigint);
-        PgContext.Add(command, until, NpgsqlDbType.Bigint);
-        PgContext.Add(command, reasons, NpgsqlDbType.Text);
-        PgContext.Add(command, sources, NpgsqlDbType.Text);
-        var status = (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        return (OutcomeRecordStatus)status;
+        var op = new LedgerOp(outcome.Request)
+        {
+            IsOutcome = true,
+            At = PgContext.Ticks(outcome.OccurredAt),
+            Code = outcome.Disposition.Code,
+            Category = (short)outcome.Disposition.Category,
+            Blocks = blocks,
+        };
+        var row = await RunAsync(op, cancellationToken).ConfigureAwait(false);
+        return (OutcomeRecordStatus)row.Status;
     }
 
     public async ValueTask<AttemptEntry?> GetAttemptAsync(string attemptId, CancellationToken cancellationToken = default)
@@ -253,7 +231,370 @@ internal sealed class PostgreSqlAttemptLedger : IAttemptLedger
             }
         }
 
-        using var command = _context.Command(_check);
+        var op = new LedgerOp(request)
+        {
+            At = databaseClock ? null : PgContext.Ticks(attempt.At),
+            Rules = rules,
+            Arrays = arrays,
+            Days = days,
+            DaysPerZone = perZone,
+        };
+        var row = record
+            ? await RunAsync(op, cancellationToken).ConfigureAwait(false)
+            : await ExecuteSingleAsync(op, record: false, cancellationToken).ConfigureAwait(false);
+
+        var status = (LedgerStatus)row.Status;
+        var evaluatedAt = PgContext.FromTicks(row.EvaluatedAt);
+        switch (status)
+        {
+            case LedgerStatus.Recorded:
+                return LedgerResult.Recorded(PgContext.FromTicks(row.RecordedAt!.Value));
+            case LedgerStatus.AlreadyRecorded:
+                return LedgerResult.AlreadyRecorded(evaluatedAt, PgContext.FromTicks(row.RecordedAt!.Value));
+            case LedgerStatus.Allowed:
+                return LedgerResult.Allowed(evaluatedAt);
+        }
+
+        var codes = row.Reasons!;
+        var clears = row.Clears!;
+        var list = new DenialReason[codes.Length];
+        for (var i = 0; i < codes.Length; i++)
+        {
+            if (codes[i] >= 0)
+            {
+                list[i] = ProtectionReasons.ForLimit(rules.Limits[codes[i]], PgContext.FromTicks(clears[i]!.Value));
+                continue;
+            }
+
+            var kind = (BlockKind)(-1 - codes[i]);
+            if (!Enum.IsDefined(kind))
+            {
+                throw await _context.QuarantineAsync("blocks", "phone", (long)request.Phone.Value, $"a block of kind {(int)kind} (not a defined BlockKind) applies to the request.", null, cancellationToken).ConfigureAwait(false);
+            }
+
+            list[i] = ProtectionReasons.ForBlock(kind, clears[i] is { } until ? PgContext.FromTicks(until) : null);
+        }
+
+        return LedgerResult.Denied(evaluatedAt, list.Length == 1 ? new DenialReasonList(list[0]) : new DenialReasonList(list));
+    }
+
+    // ------------------------------------------------------------------ group commit
+
+    /// <summary>
+    /// Runs a check-and-record or an outcome: alone when group commit is off, otherwise queued. While a batch is in
+    /// flight, callers arriving meanwhile wait in the queue; the next batch takes all of them (up to
+    /// <see cref="PostgreSqlStoreOptions.MaxBatchSize"/>) into one <c>ledger_batch</c> call: one round trip, one
+    /// transaction, one WAL flush. A batch of one uses the single function.
+    /// </summary>
+    private Task<OpRow> RunAsync(LedgerOp op, CancellationToken cancellationToken)
+    {
+        if (_maxBatch <= 1)
+        {
+            return ExecuteSingleAsync(op, record: true, cancellationToken);
+        }
+
+        bool start;
+        lock (_queueLock)
+        {
+            _queue.Add(op);
+            start = _inFlight < MaxBatchesInFlight;
+            if (start)
+            {
+                _inFlight++;
+            }
+        }
+
+        if (start)
+        {
+            _ = DrainAsync();
+        }
+
+        return op.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs batches until the queue is empty, on one connection held for the whole run: returning a connection to the
+    /// pool makes Npgsql reset it (<c>DISCARD ALL</c>) before its next use, which also throws away PostgreSQL's cached
+    /// plans of the ledger functions, so every call would plan their statements again.
+    /// </summary>
+    private async Task DrainAsync()
+    {
+        var batch = new List<LedgerOp>();
+        NpgsqlConnection? connection = null;
+        try
+        {
+            while (true)
+            {
+                batch.Clear();
+                lock (_queueLock)
+                {
+                    if (_queue.Count == 0)
+                    {
+                        _inFlight--;
+                        return;
+                    }
+
+                    TakeBatch(batch);
+                }
+
+                if (connection is null)
+                {
+                    try
+                    {
+                        connection = await _context.DataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+#pragma warning disable CA1031 // Server unreachable: every caller of this batch gets the error; later batches try again.
+                    catch (Exception ex)
+#pragma warning restore CA1031
+                    {
+                        foreach (var op in batch)
+                        {
+                            op.Done.TrySetException(ex);
+                        }
+
+                        continue;
+                    }
+                }
+
+                PgContext.BatchSize.Record(batch.Count);
+                var healthy = batch.Count == 1
+                    ? await CompleteSingleAsync(batch[0], connection).ConfigureAwait(false)
+                    : await ExecuteBatchAsync(batch, connection).ConfigureAwait(false);
+                if (!healthy)
+                {
+                    // Connection lost or timed out: do not reuse it.
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                    connection = null;
+                }
+            }
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Moves up to the batch size of queued operations into <paramref name="batch"/>; checks share one rule set.</summary>
+    private void TakeBatch(List<LedgerOp> batch)
+    {
+        ProtectionRules? rules = null;
+        var kept = 0;
+        for (var i = 0; i < _queue.Count; i++)
+        {
+            var op = _queue[i];
+            var fits = batch.Count < _maxBatch && (op.IsOutcome || rules is null || ReferenceEquals(op.Rules, rules));
+            if (fits)
+            {
+                rules ??= op.Rules;
+                batch.Add(op);
+            }
+            else
+            {
+                _queue[kept++] = op;
+            }
+        }
+
+        _queue.RemoveRange(kept, _queue.Count - kept);
+    }
+
+    /// <summary>Runs one operation on its own; false when the connection failed (not a server-side error).</summary>
+    private async Task<bool> CompleteSingleAsync(LedgerOp op, NpgsqlConnection connection)
+    {
+        try
+        {
+            op.Done.TrySetResult(await ExecuteSingleAsync(op, record: true, CancellationToken.None, connection).ConfigureAwait(false));
+            return true;
+        }
+#pragma warning disable CA1031 // The failure belongs to the caller waiting for this operation.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            op.Done.TrySetException(ex);
+            return ex is PostgresException;
+        }
+    }
+
+    /// <summary>Runs a batch; false when the connection failed (not a server-side error).</summary>
+    private async Task<bool> ExecuteBatchAsync(List<LedgerOp> batch, NpgsqlConnection connection)
+    {
+        try
+        {
+            var rows = await ExecuteBatchCoreAsync(batch, connection).ConfigureAwait(false);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Done.TrySetResult(rows[i]);
+            }
+
+            return true;
+        }
+        catch (PostgresException)
+        {
+            // The server raised while running the batch, so its transaction rolled back and nothing of it was stored:
+            // run every item on its own, so one item's failure (a clock outside the supplied days, a constraint) is
+            // that item's alone, as it would have been without group commit.
+            var healthy = true;
+            foreach (var op in batch)
+            {
+                healthy = healthy && await CompleteSingleAsync(op, connection).ConfigureAwait(false);
+                if (!healthy)
+                {
+                    op.Done.TrySetException(new NpgsqlException("The connection failed while running a batch's operations one by one."));
+                }
+            }
+
+            return healthy;
+        }
+#pragma warning disable CA1031 // Connection lost, timeout: the outcome is indeterminate for every item; each caller gets the error.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            foreach (var op in batch)
+            {
+                op.Done.TrySetException(ex);
+            }
+
+            return false;
+        }
+    }
+
+    private async Task<OpRow[]> ExecuteBatchCoreAsync(List<LedgerOp> batch, NpgsqlConnection connection)
+    {
+        var n = batch.Count;
+        var kinds = new short[n];
+        var ids = new string[n];
+        var phones = new long[n];
+        var leads = new string[n];
+        var clients = new string[n];
+        var campaigns = new string[n];
+        var subjects = new string?[n];
+        var at = new long?[n];
+        var codes = new string?[n];
+        var categories = new short[n];
+        var from = new int[n];
+        var to = new int[n];
+        RuleArrays? arrays = null;
+        ProtectionRules? rules = null;
+        var daysPerItem = 0;
+        var daysPerZone = 0;
+        var blockCount = 0;
+        foreach (var op in batch)
+        {
+            if (!op.IsOutcome && arrays is null)
+            {
+                arrays = op.Arrays;
+                rules = op.Rules;
+                daysPerItem = op.Days.Length;
+                daysPerZone = op.DaysPerZone;
+            }
+
+            blockCount += op.Blocks?.Count ?? 0;
+        }
+
+        var days = daysPerItem == 0 ? [] : new long[n * daysPerItem];
+        var blocks = new BlockArrays(blockCount);
+        var nextBlock = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var op = batch[i];
+            var r = op.Request;
+            kinds[i] = op.IsOutcome ? (short)1 : (short)0;
+            ids[i] = r.CallId;
+            phones[i] = (long)r.Phone.Value;
+            leads[i] = r.LeadId;
+            clients[i] = r.ClientId;
+            campaigns[i] = r.CampaignId;
+            subjects[i] = r.SubjectKey;
+            at[i] = op.At;
+            codes[i] = op.Code;
+            categories[i] = op.Category;
+            from[i] = nextBlock + 1;
+            if (op.IsOutcome)
+            {
+                var list = op.Blocks!;
+                for (var b = 0; b < list.Count; b++)
+                {
+                    blocks.Set(nextBlock++, list[b]);
+                }
+            }
+            else if (daysPerItem > 0)
+            {
+                Array.Copy(op.Days, 0, days, i * daysPerItem, daysPerItem);
+            }
+
+            to[i] = nextBlock;
+        }
+
+        using var command = Command(_batch, connection);
+        PgContext.Add(command, kinds, NpgsqlDbType.Smallint);
+        PgContext.Add(command, ids, NpgsqlDbType.Text);
+        PgContext.Add(command, phones, NpgsqlDbType.Bigint);
+        PgContext.Add(command, leads, NpgsqlDbType.Text);
+        PgContext.Add(command, clients, NpgsqlDbType.Text);
+        PgContext.Add(command, campaigns, NpgsqlDbType.Text);
+        PgContext.Add(command, subjects, NpgsqlDbType.Text);
+        PgContext.Add(command, at, NpgsqlDbType.Bigint);
+        PgContext.Add(command, arrays?.Keys ?? [], NpgsqlDbType.Integer);
+        PgContext.Add(command, arrays?.Scopes ?? [], NpgsqlDbType.Integer);
+        PgContext.Add(command, arrays?.Windows ?? [], NpgsqlDbType.Bigint);
+        PgContext.Add(command, arrays?.MaxCounts ?? [], NpgsqlDbType.Integer);
+        PgContext.Add(command, arrays?.ZoneIndexes ?? [], NpgsqlDbType.Integer);
+        PgContext.Add(command, days, NpgsqlDbType.Bigint);
+        PgContext.Add(command, daysPerItem);
+        PgContext.Add(command, daysPerZone);
+        PgContext.Add(command, rules?.NeedsLead ?? false);
+        PgContext.Add(command, rules?.NeedsSubject ?? false);
+        PgContext.Add(command, codes, NpgsqlDbType.Text);
+        PgContext.Add(command, categories, NpgsqlDbType.Smallint);
+        PgContext.Add(command, (short)DispositionCategory.Unknown);
+        PgContext.Add(command, from, NpgsqlDbType.Integer);
+        PgContext.Add(command, to, NpgsqlDbType.Integer);
+        blocks.AddTo(command);
+
+        var rows = new OpRow[n];
+        using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+        while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            rows[reader.GetInt32(0)] = ReadRow(reader, 1);
+        }
+
+        return rows;
+    }
+
+    /// <summary>One operation as its own call of <c>ledger_check</c> or <c>ledger_outcome</c>.</summary>
+    private async Task<OpRow> ExecuteSingleAsync(LedgerOp op, bool record, CancellationToken cancellationToken, NpgsqlConnection? connection = null)
+    {
+        var request = op.Request;
+        if (op.IsOutcome)
+        {
+            var list = op.Blocks!;
+            var blocks = new BlockArrays(list.Count);
+            for (var i = 0; i < list.Count; i++)
+            {
+                blocks.Set(i, list[i]);
+            }
+
+            using var outcome = Command(_outcome, connection);
+            PgContext.Add(outcome, request.CallId);
+            PgContext.Add(outcome, (long)request.Phone.Value);
+            PgContext.Add(outcome, request.LeadId);
+            PgContext.Add(outcome, request.ClientId);
+            PgContext.Add(outcome, request.CampaignId);
+            PgContext.Add(outcome, request.SubjectKey);
+            PgContext.Add(outcome, op.Code);
+            PgContext.Add(outcome, op.Category);
+            PgContext.Add(outcome, op.At!.Value);
+            PgContext.Add(outcome, (short)DispositionCategory.Unknown);
+            blocks.AddTo(outcome);
+            var status = (int)(await outcome.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            return new OpRow(status, 0, null, null, null);
+        }
+
+        var arrays = op.Arrays!;
+        var rules = op.Rules!;
+        using var command = Command(_check, connection);
         PgContext.Add(command, record);
         PgContext.Add(command, request.CallId);
         PgContext.Add(command, (long)request.Phone.Value);
@@ -261,65 +602,30 @@ internal sealed class PostgreSqlAttemptLedger : IAttemptLedger
         PgContext.Add(command, request.ClientId);
         PgContext.Add(command, request.CampaignId);
         PgContext.Add(command, request.SubjectKey);
-        PgContext.Add(command, databaseClock ? null : PgContext.Ticks(attempt.At));
+        PgContext.Add(command, op.At);
         PgContext.Add(command, arrays.Keys, NpgsqlDbType.Integer);
         PgContext.Add(command, arrays.Scopes, NpgsqlDbType.Integer);
         PgContext.Add(command, arrays.Windows, NpgsqlDbType.Bigint);
         PgContext.Add(command, arrays.MaxCounts, NpgsqlDbType.Integer);
-        PgContext.Add(command, zoneIndexes, NpgsqlDbType.Integer);
-        PgContext.Add(command, days, NpgsqlDbType.Bigint);
-        PgContext.Add(command, perZone);
+        PgContext.Add(command, arrays.ZoneIndexes, NpgsqlDbType.Integer);
+        PgContext.Add(command, op.Days, NpgsqlDbType.Bigint);
+        PgContext.Add(command, op.DaysPerZone);
         PgContext.Add(command, rules.NeedsLead);
         PgContext.Add(command, rules.NeedsSubject);
-
-        LedgerResult result;
-        int corruptKind = -1;
-        using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var status = (LedgerStatus)reader.GetInt32(0);
-            var evaluatedAt = PgContext.FromTicks(reader.GetInt64(1));
-            switch (status)
-            {
-                case LedgerStatus.Recorded:
-                    return LedgerResult.Recorded(PgContext.FromTicks(reader.GetInt64(2)));
-                case LedgerStatus.AlreadyRecorded:
-                    return LedgerResult.AlreadyRecorded(evaluatedAt, PgContext.FromTicks(reader.GetInt64(2)));
-                case LedgerStatus.Allowed:
-                    return LedgerResult.Allowed(evaluatedAt);
-            }
-
-            var codes = reader.GetFieldValue<int[]>(3);
-            var clears = reader.GetFieldValue<long?[]>(4);
-            var list = new DenialReason[codes.Length];
-            for (var i = 0; i < codes.Length; i++)
-            {
-                if (codes[i] >= 0)
-                {
-                    list[i] = ProtectionReasons.ForLimit(rules.Limits[codes[i]], PgContext.FromTicks(clears[i]!.Value));
-                    continue;
-                }
-
-                var kind = (BlockKind)(-1 - codes[i]);
-                if (!Enum.IsDefined(kind))
-                {
-                    corruptKind = (int)kind;
-                    break;
-                }
-
-                list[i] = ProtectionReasons.ForBlock(kind, clears[i] is { } until ? PgContext.FromTicks(until) : null);
-            }
-
-            result = corruptKind >= 0 ? default : LedgerResult.Denied(evaluatedAt, list.Length == 1 ? new DenialReasonList(list[0]) : new DenialReasonList(list));
-        }
-
-        if (corruptKind >= 0)
-        {
-            throw await _context.QuarantineAsync("blocks", "phone", (long)request.Phone.Value, $"a block of kind {corruptKind} (not a defined BlockKind) applies to the request.", null, cancellationToken).ConfigureAwait(false);
-        }
-
-        return result;
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return ReadRow(reader, 0);
     }
+
+    private NpgsqlCommand Command(string sql, NpgsqlConnection? connection) =>
+        connection is null ? _context.Command(sql) : new NpgsqlCommand(sql, connection) { CommandTimeout = _context.CommandTimeoutSeconds };
+
+    private static OpRow ReadRow(NpgsqlDataReader reader, int first) => new(
+        reader.GetInt32(first),
+        reader.IsDBNull(first + 1) ? 0 : reader.GetInt64(first + 1),
+        reader.IsDBNull(first + 2) ? null : reader.GetInt64(first + 2),
+        reader.IsDBNull(first + 3) ? null : reader.GetFieldValue<int[]>(first + 3),
+        reader.IsDBNull(first + 4) ? null : reader.GetFieldValue<long?[]>(first + 4));
 
     private async Task<List<AttemptEntry>> ReadEntriesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
@@ -464,5 +770,81 @@ internal sealed class PostgreSqlAttemptLedger : IAttemptLedger
         public int[] ZoneIndexes { get; }
 
         public DateTimeZone?[] CalendarZones { get; }
+    }
+
+    /// <summary>One queued check-and-record or outcome, and where its caller waits for the result.</summary>
+    private sealed class LedgerOp(DialRequest request)
+    {
+        public DialRequest Request { get; } = request;
+
+        public bool IsOutcome { get; init; }
+
+        /// <summary>A check: the evaluation instant in ticks, null for the database clock. An outcome: when it occurred.</summary>
+        public long? At { get; init; }
+
+        public ProtectionRules? Rules { get; init; }
+
+        public RuleArrays? Arrays { get; init; }
+
+        public long[] Days { get; init; } = [];
+
+        public int DaysPerZone { get; init; }
+
+        public string? Code { get; init; }
+
+        public short Category { get; init; }
+
+        public IReadOnlyList<ProtectionBlock>? Blocks { get; init; }
+
+        public TaskCompletionSource<OpRow> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>What <c>ledger_check</c>, <c>ledger_outcome</c> or one row of <c>ledger_batch</c> returned.</summary>
+    private readonly record struct OpRow(int Status, long EvaluatedAt, long? RecordedAt, int[]? Reasons, long?[]? Clears);
+
+    /// <summary>Blocks as the parallel arrays <c>ledger_outcome</c> and <c>ledger_batch</c> take.</summary>
+    private sealed class BlockArrays(int n)
+    {
+        private readonly string[] _ids = new string[n];
+        private readonly short[] _kinds = new short[n];
+        private readonly short[] _targets = new short[n];
+        private readonly long[] _phones = new long[n];
+        private readonly string?[] _leads = new string?[n];
+        private readonly short[] _scopes = new short[n];
+        private readonly string?[] _scopeIds = new string?[n];
+        private readonly long[] _created = new long[n];
+        private readonly long?[] _until = new long?[n];
+        private readonly string?[] _reasons = new string?[n];
+        private readonly string?[] _sources = new string?[n];
+
+        public void Set(int i, ProtectionBlock b)
+        {
+            _ids[i] = b.Id;
+            _kinds[i] = (short)b.Kind;
+            _targets[i] = (short)b.Target;
+            _phones[i] = (long)b.Phone.Value;
+            _leads[i] = b.LeadId;
+            _scopes[i] = (short)b.Scope;
+            _scopeIds[i] = b.ScopeId;
+            _created[i] = PgContext.Ticks(b.CreatedAt);
+            _until[i] = PgContext.Ticks(b.Until);
+            _reasons[i] = b.Reason;
+            _sources[i] = b.SourceAttemptId;
+        }
+
+        public void AddTo(NpgsqlCommand command)
+        {
+            PgContext.Add(command, _ids, NpgsqlDbType.Text);
+            PgContext.Add(command, _kinds, NpgsqlDbType.Smallint);
+            PgContext.Add(command, _targets, NpgsqlDbType.Smallint);
+            PgContext.Add(command, _phones, NpgsqlDbType.Bigint);
+            PgContext.Add(command, _leads, NpgsqlDbType.Text);
+            PgContext.Add(command, _scopes, NpgsqlDbType.Smallint);
+            PgContext.Add(command, _scopeIds, NpgsqlDbType.Text);
+            PgContext.Add(command, _created, NpgsqlDbType.Bigint);
+            PgContext.Add(command, _until, NpgsqlDbType.Bigint);
+            PgContext.Add(command, _reasons, NpgsqlDbType.Text);
+            PgContext.Add(command, _sources, NpgsqlDbType.Text);
+        }
     }
 }

@@ -451,6 +451,78 @@ internal static class PostgreSqlMigrations
         );
         """;
 
+    private const string LedgerBatch = """
+        -- Group commit: several callers' check-and-records and outcomes in ONE round trip and ONE transaction (one WAL
+        -- flush). Item i is a check-and-record (p_kind 0, exactly ledger_check with p_record) or an outcome (p_kind 1,
+        -- exactly ledger_outcome). Every lock any item needs (number, lead, subject; the same keys its single call
+        -- would take) is taken first, sorted by (class, key), the order every single call takes its own keys in, so
+        -- batches and single calls cannot deadlock. Items then run in order, each seeing the ones before it, exactly
+        -- as if called one after another; the client falls back to single calls when the batch raises.
+        -- Checks share one rule set (p_key .. p_lock_subject); p_days holds p_days_per_item values per item
+        -- (ledger_check's p_days for that item; ignored for outcomes). Outcome item i's blocks are
+        -- b_*[p_b_from[i] : p_b_to[i]] (empty when p_b_to[i] < p_b_from[i]).
+        CREATE OR REPLACE FUNCTION {s}.ledger_batch(
+            p_kind smallint[], p_attempt_id text[], p_phone bigint[], p_lead text[], p_client text[], p_campaign text[],
+            p_subject text[], p_at bigint[],
+            p_key integer[], p_scope integer[], p_window bigint[], p_max integer[], p_zone integer[],
+            p_days bigint[], p_days_per_item integer, p_days_per_zone integer, p_lock_lead boolean, p_lock_subject boolean,
+            p_code text[], p_category smallint[], p_unknown smallint, p_b_from integer[], p_b_to integer[],
+            b_id text[], b_kind smallint[], b_target smallint[], b_phone bigint[], b_lead text[], b_scope smallint[],
+            b_scope_id text[], b_created bigint[], b_until bigint[], b_reason text[], b_source text[])
+        RETURNS TABLE (o_item integer, o_status integer, o_evaluated_at bigint, o_recorded_at bigint, o_reasons integer[], o_clears bigint[])
+        LANGUAGE plpgsql AS $fn$
+        DECLARE
+            v_n integer := COALESCE(array_length(p_kind, 1), 0); v_i integer; v_lock record; v_check record;
+            v_off integer; v_from integer; v_to integer;
+        BEGIN
+            FOR v_lock IN
+                SELECT DISTINCT k.c, k.h FROM (
+                    SELECT 1 AS c, hashint8(p_phone[i]) AS h FROM generate_series(1, v_n) AS i
+                    UNION ALL
+                    SELECT 2, hashtext(p_lead[i]) FROM generate_series(1, v_n) AS i WHERE p_kind[i] = 1 OR p_lock_lead
+                    UNION ALL
+                    SELECT 3, hashtext(p_subject[i]) FROM generate_series(1, v_n) AS i
+                    WHERE p_subject[i] IS NOT NULL AND (p_kind[i] = 1 OR p_lock_subject)
+                ) AS k
+                ORDER BY k.c, k.h
+            LOOP
+                PERFORM pg_advisory_xact_lock(v_lock.c, v_lock.h);
+            END LOOP;
+
+            FOR v_i IN 1 .. v_n LOOP
+                o_item := v_i - 1;
+                IF p_kind[v_i] = 0 THEN
+                    v_off := (v_i - 1) * p_days_per_item;
+                    SELECT * INTO v_check FROM {s}.ledger_check(true, p_attempt_id[v_i], p_phone[v_i], p_lead[v_i], p_client[v_i],
+                        p_campaign[v_i], p_subject[v_i], p_at[v_i], p_key, p_scope, p_window, p_max, p_zone,
+                        COALESCE(p_days[v_off + 1 : v_off + p_days_per_item], '{}'::bigint[]), p_days_per_zone, p_lock_lead, p_lock_subject);
+                    o_status := v_check.r_status;
+                    o_evaluated_at := v_check.r_evaluated_at;
+                    o_recorded_at := v_check.r_recorded_at;
+                    o_reasons := v_check.r_reasons;
+                    o_clears := v_check.r_clears;
+                ELSE
+                    v_from := p_b_from[v_i];
+                    v_to := p_b_to[v_i];
+                    o_status := {s}.ledger_outcome(p_attempt_id[v_i], p_phone[v_i], p_lead[v_i], p_client[v_i], p_campaign[v_i],
+                        p_subject[v_i], p_code[v_i], p_category[v_i], p_at[v_i], p_unknown,
+                        COALESCE(b_id[v_from : v_to], '{}'::text[]), COALESCE(b_kind[v_from : v_to], '{}'::smallint[]),
+                        COALESCE(b_target[v_from : v_to], '{}'::smallint[]), COALESCE(b_phone[v_from : v_to], '{}'::bigint[]),
+                        COALESCE(b_lead[v_from : v_to], '{}'::text[]), COALESCE(b_scope[v_from : v_to], '{}'::smallint[]),
+                        COALESCE(b_scope_id[v_from : v_to], '{}'::text[]), COALESCE(b_created[v_from : v_to], '{}'::bigint[]),
+                        COALESCE(b_until[v_from : v_to], '{}'::bigint[]), COALESCE(b_reason[v_from : v_to], '{}'::text[]),
+                        COALESCE(b_source[v_from : v_to], '{}'::text[]));
+                    o_evaluated_at := NULL;
+                    o_recorded_at := NULL;
+                    o_reasons := NULL;
+                    o_clears := NULL;
+                END IF;
+                RETURN NEXT;
+            END LOOP;
+        END
+        $fn$;
+        """;
+
     /// <summary>Every migration, versions 1..n; <see cref="MigrationGuard.EnsureValid"/> holds for the list.</summary>
     public static IReadOnlyList<SchemaMigration> All { get; } =
     [
@@ -458,6 +530,7 @@ internal static class PostgreSqlMigrations
         new SchemaMigration(2, "redial-queue-and-answering-machines", Redial),
         new SchemaMigration(3, "slots-and-campaigns", Campaigns),
         new SchemaMigration(4, "quarantine", Quarantine),
+        new SchemaMigration(5, "ledger-group-commit", LedgerBatch),
     ];
 
     /// <summary>The version the last migration brings the store to.</summary>
