@@ -37,7 +37,7 @@ public static class DialerBuilderCampaignsExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
-        return AddCore(builder, builder.Services.AddOptions<CampaignsOptions>().Bind(section));
+        return AddCore(builder, builder.Services.AddOptions<CampaignsOptions>().BindNamingErrors(section));
     }
 
     /// <summary>

@@ -76,7 +76,7 @@ public static class DialerBuilderProtectionExtensions
         builder.AddProtection();
         builder.Services.AddOptions<ProtectionOptions>().Configure(o =>
         {
-            section.Bind(o);
+            ConfigurationBinding.Bind(section, o);
             ProtectionSeedKeys.Apply(section, o);
         });
         return builder;

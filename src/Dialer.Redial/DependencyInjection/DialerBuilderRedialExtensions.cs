@@ -41,7 +41,7 @@ public static class DialerBuilderRedialExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
-        var optionsBuilder = builder.Services.AddOptions<RedialOptions>().Bind(section);
+        var optionsBuilder = builder.Services.AddOptions<RedialOptions>().BindNamingErrors(section);
         return AddCore(builder, optionsBuilder);
     }
 

@@ -41,7 +41,7 @@ public static class DialerBuilderSchedulingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
-        var options = builder.Services.AddOptions<SchedulingOptions>().Bind(section);
+        var options = builder.Services.AddOptions<SchedulingOptions>().BindNamingErrors(section);
         Register(builder.Services, options);
         return builder;
     }
