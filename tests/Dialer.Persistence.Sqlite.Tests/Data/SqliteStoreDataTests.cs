@@ -111,7 +111,7 @@ public sealed class SqliteStoreDataTests : IDisposable
     }
 
     [Fact]
-    public async Task Read_CancelledToken_ThrowsAndReturnsTheConnection()
+    public async Task Read_CancelledToken_ThrowsAndLeavesTheStoreOpen()
     {
         var store = _db.Open();
         await store.Data.ImportAsync(new StoreDataSet { Attempts = [Attempt("a1", T0), Attempt("a2", T0 + Duration.FromMinutes(1))] }, StoreImportMode.Merge);
