@@ -94,9 +94,10 @@ internal static class BackupCommands
                     throw new UsageException($"NAME '{backupName}' is a SQLite file backup; it restores only into --store sqlite (move data to PostgreSQL with `dialer export --full` and `dialer import`).");
                 }
 
+                var kept = Previous(data, includeDatabase: true);
                 var manifest = HostBackup.Restore(data, directory);
                 System.Console.Out.WriteLine($"Restored {backupName} (taken {manifest.CreatedAt}, schema {manifest.SchemaVersion}, {Inputs.Number(manifest.RowCounts.Values.Sum())} rows) into {data.Path}:");
-                System.Console.Out.WriteLine($"  {DataDirectory.DatabaseFileName} and {DataDirectory.ConfigFileName} replaced; the previous files are kept as {DataDirectory.DatabaseFileName}{HostBackup.PreviousDatabaseSuffix} and {Path.GetFileName(data.PreviousConfigPath)}.");
+                System.Console.Out.WriteLine($"  {DataDirectory.DatabaseFileName} and {DataDirectory.ConfigFileName} replaced; {kept}.");
                 return ExitCodes.Ok;
             }
 
@@ -112,6 +113,7 @@ internal static class BackupCommands
                 throw new UsageException($"backup {backupName}: its {DataDirectory.ConfigFileName} is not valid JSON ({ex.Message}); nothing changed.");
             }
 
+            var keptFiles = Previous(data, includeDatabase: store == StoreKind.Sqlite);
             var staged = HostBackup.StageConfiguration(data, configuration);
             try
             {
@@ -136,7 +138,7 @@ internal static class BackupCommands
 
                 HostBackup.SwapConfiguration(data, staged);
                 System.Console.Out.WriteLine($"Restored {backupName} ({summary}) into the {(store == StoreKind.Postgres ? "PostgreSQL" : "SQLite")} store: {TransferCommands.Describe(written)}.");
-                System.Console.Out.WriteLine($"  {DataDirectory.ConfigFileName} replaced; the previous file is kept as {Path.GetFileName(data.PreviousConfigPath)}{(store == StoreKind.Sqlite ? $" and the previous {DataDirectory.DatabaseFileName} as {DataDirectory.DatabaseFileName}{HostBackup.PreviousDatabaseSuffix}" : string.Empty)}.");
+                System.Console.Out.WriteLine($"  {DataDirectory.ConfigFileName} replaced; {keptFiles}.");
                 return ExitCodes.Ok;
             }
             finally
@@ -195,14 +197,13 @@ internal static class BackupCommands
         {
             var (data, store, _) = Session.Target(parseResult);
             RequireDurable(store, "backup list");
-            var table = new Table().AddColumns("Name", "Created (UTC)", "Schema", "Rows", "Bytes", "dialer.json");
+            var table = new Table().AddColumns("Name (UTC time taken)", "Schema", "Rows", "Bytes", "dialer.json");
             var backups = HostBackup.List(data, store);
             foreach (var directory in backups)
             {
                 var info = HostBackup.Describe(directory);
                 table.AddRow(
                     Markup.Escape(info.Name),
-                    Markup.Escape(info.CreatedAt),
                     info.SchemaVersion.ToString(CultureInfo.InvariantCulture),
                     Inputs.Number(info.Rows),
                     Inputs.Number(info.Bytes),
@@ -214,6 +215,23 @@ internal static class BackupCommands
             return Task.FromResult(ExitCodes.Ok);
         });
         return list;
+    }
+
+    /// <summary>Says which current files a restore keeps as <c>.bak</c> (none on a fresh data directory).</summary>
+    private static string Previous(DataDirectory data, bool includeDatabase)
+    {
+        var kept = new List<string>();
+        if (includeDatabase && File.Exists(data.DatabasePath))
+        {
+            kept.Add($"{DataDirectory.DatabaseFileName} as {DataDirectory.DatabaseFileName}{HostBackup.PreviousDatabaseSuffix}");
+        }
+
+        if (File.Exists(data.ConfigPath))
+        {
+            kept.Add($"{DataDirectory.ConfigFileName} as {Path.GetFileName(data.PreviousConfigPath)}");
+        }
+
+        return kept.Count == 0 ? "there were no previous files" : "the previous " + string.Join(" and ", kept) + " kept";
     }
 
     internal static void RequireDurable(StoreKind store, string command)

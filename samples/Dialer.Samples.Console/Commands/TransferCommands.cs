@@ -59,6 +59,7 @@ internal static class TransferCommands
             var directory = Path.GetFullPath(outText);
             await using var session = Session.Open(parseResult);
             var access = DataAccess(session, "export");
+            var maintenance = session.Services.GetService<IStoreMaintenance>();
             try
             {
                 Directory.CreateDirectory(directory);
@@ -71,7 +72,7 @@ internal static class TransferCommands
             long attempts = 0;
             for (var date = first; date <= last; date = date.PlusDays(1))
             {
-                var path = await StoreDataTransfer.ExportDailyCallsAsync(access, directory, date, dayZone, session.TimeProvider, cancellationToken);
+                var path = await StoreDataTransfer.ExportDailyCallsAsync(access, directory, date, dayZone, maintenance, session.TimeProvider, cancellationToken);
                 var lines = CountRecords(path);
                 attempts += lines;
                 System.Console.Out.WriteLine($"{Path.GetFileName(path)}  {Inputs.Number(lines)} attempt(s)");
@@ -86,7 +87,7 @@ internal static class TransferCommands
                 {
                     await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
                     {
-                        counts = await StoreDataTransfer.ExportAsync(access, stream, StoreDataFilter.All, session.TimeProvider, cancellationToken);
+                        counts = await StoreDataTransfer.ExportAsync(access, maintenance, stream, StoreDataFilter.All, session.TimeProvider, cancellationToken);
                         stream.Flush(flushToDisk: true);
                     }
 
