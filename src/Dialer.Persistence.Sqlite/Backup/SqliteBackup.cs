@@ -100,7 +100,12 @@ public static class SqliteBackup
         var counts = CountRows(file);
         foreach (var (table, expected) in manifest.RowCounts)
         {
-            if (!counts.TryGetValue(table, out var actual) || actual != expected)
+            if (!counts.TryGetValue(table, out var actual))
+            {
+                throw new StoreCorruptionException($"{file}: {table}", $"the table is missing; the manifest says {expected} rows.");
+            }
+
+            if (actual != expected)
             {
                 throw new StoreCorruptionException($"{file}: {table}", $"{actual} rows; the manifest says {expected}.");
             }
@@ -170,8 +175,26 @@ public static class SqliteBackup
     {
         using var connection = Open(file, SqliteOpenMode.ReadOnly);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+            using var reader = list.ExecuteReader();
+            while (reader.Read())
+            {
+                present.Add(reader.GetString(0));
+            }
+        }
+
+        // A backup taken by an older schema version lacks the tables later migrations add: count what the file has;
+        // Verify compares against the tables its manifest lists.
         foreach (var table in SqliteSchema.DataTables)
         {
+            if (!present.Contains(table))
+            {
+                continue;
+            }
+
             using var command = connection.CreateCommand();
 #pragma warning disable CA2100 // Table names are this schema's constants.
             command.CommandText = "SELECT COUNT(*) FROM " + table;

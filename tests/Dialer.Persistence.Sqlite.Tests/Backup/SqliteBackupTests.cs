@@ -42,6 +42,36 @@ public sealed class SqliteBackupTests : IDisposable
     }
 
     [Fact]
+    public void VerifyAndRestore_BackupOfAnOlderSchemaVersion_AreAccepted()
+    {
+        // A file as schema version 4 left it (before the daily_statistics table existed), backed up by a store that
+        // does not migrate on open.
+        using (var connection = _db.OpenRaw())
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = SqliteSchema.VersionTableScript + string.Concat(SqliteSchema.Migrations.Take(4).Select(m =>
+                m.Script + $"INSERT INTO schema_version VALUES ({m.Version}, '{m.Name}', 0);"));
+            command.ExecuteNonQuery();
+        }
+
+        string backup;
+        using (var old = _db.Open(o => o.MigrateOnOpen = false))
+        {
+            backup = SqliteBackup.Create(old, Backups);
+        }
+
+        var manifest = SqliteBackup.Verify(backup);
+        var target = Path.Combine(_db.Directory, "restored-old.db");
+        SqliteBackup.Restore(backup, target);
+
+        Assert.Equal(4, manifest.SchemaVersion);
+        Assert.DoesNotContain("daily_statistics", manifest.RowCounts.Keys);
+        using var restored = new SqliteDialerStore(new SqliteStoreOptions { Path = target });
+        Assert.Null(restored.FailClosedReason);
+    }
+
+    [Fact]
     public async Task Restore_TamperedFile_IsRejectedAndTheTargetIsUnchanged()
     {
         var store = _db.Open();
