@@ -231,7 +231,7 @@ internal static class BackupCommands
             kept.Add($"{DataDirectory.ConfigFileName} as {Path.GetFileName(data.PreviousConfigPath)}");
         }
 
-        return kept.Count == 0 ? "there were no previous files" : "the previous " + string.Join(" and ", kept) + " kept";
+        return kept.Count == 0 ? "there were no previous files" : "kept the previous " + string.Join(" and ", kept);
     }
 
     internal static void RequireDurable(StoreKind store, string command)
