@@ -5,19 +5,25 @@ using Dialer.Protection;
 using Dialer.Redial;
 using NodaTime;
 
-namespace Dialer.Persistence.Sqlite;
+namespace Dialer.Persistence;
 
 /// <summary>
 /// Checks a whole data set before anything is written: every row must be one the store's validating row readers
 /// accept when reading it back (so an import can never make the store fail closed), and no key may appear twice.
 /// The first problem throws <see cref="ArgumentException"/> naming the list, index, member and value, e.g.
-/// <c>data.DailyStatistics[1].Requests = -1: must not be negative</c>.
+/// <c>data.DailyStatistics[1].Requests = -1: must not be negative</c>. Every provider's
+/// <see cref="IStoreDataAccess.ImportAsync"/> and <see cref="IStoreDataAccess.AddDailyStatisticsAsync"/> call it first,
+/// so every store rejects exactly the same rows.
 /// </summary>
-internal static class StoreDataValidation
+public static class StoreDataValidation
 {
-    /// <summary>The earliest attempt instant the store accepts (the attempt row reader's plausibility bound).</summary>
-    internal static readonly Instant EarliestAttempt = Instant.FromUtc(2000, 1, 1, 0, 0);
+    /// <summary>The earliest attempt instant a store accepts (the row readers' plausibility bound).</summary>
+    public static readonly Instant EarliestAttempt = Instant.FromUtc(2000, 1, 1, 0, 0);
 
+    /// <summary>Checks a whole data set for <see cref="IStoreDataAccess.ImportAsync"/>.</summary>
+    /// <param name="data">The data set.</param>
+    /// <param name="parameter">The caller's parameter name, the start of every error's path.</param>
+    /// <exception cref="ArgumentException">The first problem, naming the list, index, member and value.</exception>
     public static void Validate(StoreDataSet data, string parameter)
     {
         ArgumentNullException.ThrowIfNull(data, parameter);
@@ -113,12 +119,16 @@ internal static class StoreDataValidation
             Statistics(s, at);
             if (!keys.TryAdd((s.Date, s.ClientId, s.CampaignId), i))
             {
-                Fail(at, "Date/ClientId/CampaignId", $"{SqliteDailyStatistics.FormatDate(s.Date)}/'{s.ClientId}'/'{s.CampaignId}'", "duplicate of DailyStatistics[" + keys[(s.Date, s.ClientId, s.CampaignId)].ToString(CultureInfo.InvariantCulture) + "]");
+                Fail(at, "Date/ClientId/CampaignId", $"{NodaTime.Text.LocalDatePattern.Iso.Format(s.Date)}/'{s.ClientId}'/'{s.CampaignId}'", "duplicate of DailyStatistics[" + keys[(s.Date, s.ClientId, s.CampaignId)].ToString(CultureInfo.InvariantCulture) + "]");
             }
         }
     }
 
     /// <summary>Checks increments for <see cref="IStoreDataAccess.AddDailyStatisticsAsync"/> (the same key may repeat: both are added).</summary>
+    /// <summary>Checks increments for <see cref="IStoreDataAccess.AddDailyStatisticsAsync"/>.</summary>
+    /// <param name="increments">The increments.</param>
+    /// <param name="parameter">The caller's parameter name, the start of every error's path.</param>
+    /// <exception cref="ArgumentException">The first problem, naming the index, member and value.</exception>
     public static void ValidateIncrements(IReadOnlyList<DailyStatistics> increments, string parameter)
     {
         ArgumentNullException.ThrowIfNull(increments, parameter);
