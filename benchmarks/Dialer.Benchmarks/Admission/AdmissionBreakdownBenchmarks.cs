@@ -1,6 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using Dialer.Core;
+using Dialer.Protection;
 using Dialer.Scheduling;
+using NodaTime;
 
 namespace Dialer.Benchmarks.Admission;
 
@@ -15,6 +17,7 @@ public class AdmissionBreakdownBenchmarks
     private SuiteComposition _suite = null!;
     private AdmissionGate _window = null!;
     private DialRequest[] _requests = null!;
+    private DateTimeZone _chicago = null!;
     private int _next;
 
     [GlobalSetup]
@@ -23,6 +26,7 @@ public class AdmissionBreakdownBenchmarks
         _suite = new SuiteComposition();
         _window = _suite.Gates.OfType<CallingWindowGate>().Single();
         _requests = SuiteComposition.Requests(Pool);
+        _chicago = DateTimeZoneProviders.Tzdb["America/Chicago"];
     }
 
     [GlobalCleanup]
@@ -66,4 +70,18 @@ public class AdmissionBreakdownBenchmarks
         var request = Next();
         return (await _suite.ProtectionGate.CheckAsync(request, SuiteComposition.Afternoon).ConfigureAwait(false)).IsAllowed;
     }
+
+    [Benchmark]
+    public bool Ledger_RecordAndVoid()
+    {
+        // The protection gate's ledger work alone (check-and-record, then void), without zone resolution or mapping.
+        var request = Next();
+        var pending = _suite.Ledger.TryRecordAttemptAsync(new AttemptContext(request, SuiteComposition.Afternoon, _chicago), _suite.ProtectionGate.Rules);
+        var recorded = pending.IsCompletedSuccessfully && pending.Result.Status == LedgerStatus.Recorded;
+        var voided = _suite.Ledger.VoidAttemptAsync(request);
+        return recorded && voided.IsCompletedSuccessfully && voided.Result;
+    }
+
+    [Benchmark]
+    public DateTimeZone ProtectionGate_CalleeZone() => _suite.ProtectionGate.CalleeZoneFor(Next());
 }

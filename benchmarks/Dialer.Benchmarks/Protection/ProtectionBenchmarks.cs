@@ -21,11 +21,14 @@ public class ProtectionBenchmarks
     private readonly Dictionary<long, int> _floorMap = [];
     private readonly Lock _floorLock = new();
     private InMemoryAttemptLedger _ledger = null!;
+    private InMemoryAttemptLedger _generalLedger = null!;
     private ProtectionGate _gate = null!;
     private ProtectionRules _rules = null!;
+    private ProtectionRules _generalRules = null!;
     private DialRequest[] _requests = null!;
     private DialRequest[] _denials = null!;
     private long _next;
+    private long _nextGeneral;
     private long _counter;
     private Instant _latest;
 
@@ -65,6 +68,16 @@ public class ProtectionBenchmarks
         var retained = GC.GetTotalMemory(forceFullCollection: true) - before;
         Console.WriteLine($"// Protection memory: {Numbers} tracked numbers retain {retained:N0} B = {retained / (double)Numbers:N0} B per number");
         _latest = T0 + (Spacing * (warmRounds - 1));
+
+        // The same default rules plus a lead-keyed cap that never binds here: the ledger then tracks leads and takes its
+        // general path (every key's log locked and read, the reference decider) instead of the number-only fast path.
+        _generalLedger = new InMemoryAttemptLedger();
+        _generalRules = new ProtectionRules([.. _rules.Limits, CountLimit.Rolling(AttemptKeyKind.Lead, LimitScope.Global, Duration.FromHours(1), 1000)]);
+        _nextGeneral = 0;
+        for (var i = 0; i < Numbers * warmRounds; i++)
+        {
+            AllowPath_GeneralPath();
+        }
     }
 
     /// <summary>The floor: a long-keyed dictionary lookup, a zone offset, a lock and a CAS counter.</summary>
@@ -93,6 +106,27 @@ public class ProtectionBenchmarks
         var round = i / Numbers;
         var request = _requests[((int)(round % Ring) * Numbers) + n];
         var pending = _ledger.TryRecordAttemptAsync(new AttemptContext(request, T0 + (Spacing * round), _zone), _rules);
+        var status = pending.IsCompletedSuccessfully ? pending.Result.Status : LedgerStatus.Denied;
+        if (status != LedgerStatus.Recorded)
+        {
+            throw new InvalidOperationException($"expected the attempt to be recorded, got {status}");
+        }
+
+        return status;
+    }
+
+    /// <summary>
+    /// The same check-and-record with rules that also hold a lead-keyed cap: the general path (the number's and the
+    /// lead's stripes locked, the reference decider over both logs), for comparison with the fused fast path above.
+    /// </summary>
+    [Benchmark]
+    public LedgerStatus AllowPath_GeneralPath()
+    {
+        var i = _nextGeneral++;
+        var n = (int)(i % Numbers);
+        var round = i / Numbers;
+        var request = _requests[((int)(round % Ring) * Numbers) + n];
+        var pending = _generalLedger.TryRecordAttemptAsync(new AttemptContext(request, T0 + (Spacing * round), _zone), _generalRules);
         var status = pending.IsCompletedSuccessfully ? pending.Result.Status : LedgerStatus.Denied;
         if (status != LedgerStatus.Recorded)
         {

@@ -132,13 +132,36 @@ public sealed class ProtectionGate : AdmissionGate
     }
 
     /// <inheritdoc/>
-    protected override async ValueTask RollbackCoreAsync(DialRequest request, CancellationToken cancellationToken)
+    protected override ValueTask RollbackCoreAsync(DialRequest request, CancellationToken cancellationToken)
     {
-        if (_settings.Enabled)
+        if (!_settings.Enabled)
         {
-            await _ledger.VoidAttemptAsync(request, cancellationToken).ConfigureAwait(false);
+            return ValueTask.CompletedTask;
         }
+
+        // No state machine when the ledger voids synchronously (the in-memory one always does).
+        ValueTask<bool> pending;
+        try
+        {
+            pending = _ledger.VoidAttemptAsync(request, cancellationToken);
+        }
+#pragma warning disable CA1031 // Not swallowed: returned as the faulted task, as the async method this replaces did.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return ValueTask.FromException(ex);
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            _ = pending.Result;
+            return ValueTask.CompletedTask;
+        }
+
+        return AwaitVoidAsync(pending);
     }
+
+    private static async ValueTask AwaitVoidAsync(ValueTask<bool> pending) => await pending.ConfigureAwait(false);
 
     private async ValueTask<GateResult> AwaitAsync(ValueTask<LedgerResult> pending, DialRequest request, Instant at, bool enter)
     {

@@ -38,6 +38,32 @@ public sealed class ProtectionGateFailureTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await gate.EnterAsync(TestRequests.Create(), T0));
     }
 
+    [Fact]
+    public async Task Rollback_LedgerThrowsSynchronously_FaultsTheReturnedTaskRatherThanThrowing()
+    {
+        var gate = new ProtectionGate(new FailingLedger(FailingLedger.Mode.ThrowSync), new ProtectionOptions());
+
+        var pending = gate.RollbackAsync(TestRequests.Create());
+
+        Assert.True(pending.IsFaulted);
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(async () => await pending);
+        Assert.Equal("down", ex.Message);
+    }
+
+    [Fact]
+    public async Task Rollback_InMemoryLedger_VoidsTheAttemptSynchronously()
+    {
+        var ledger = new InMemoryAttemptLedger();
+        var gate = new ProtectionGate(ledger, new ProtectionOptions());
+        var request = TestRequests.Create();
+        Assert.True((await gate.EnterAsync(request, T0)).IsAllowed);
+
+        var pending = gate.RollbackAsync(request);
+
+        Assert.True(pending.IsCompletedSuccessfully);
+        Assert.Null(await ledger.GetAttemptAsync(request.CallId));
+    }
+
     public sealed class FailingLedger(FailingLedger.Mode mode) : IAttemptLedger
     {
         public enum Mode
