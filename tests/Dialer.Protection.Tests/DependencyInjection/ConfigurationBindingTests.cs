@@ -20,6 +20,21 @@ public sealed class ConfigurationBindingTests
     }
 
     [Fact]
+    public void AddProtection_KeyWithAStrayColon_ErrorNamesTheKeyInsteadOfTheBindersMessage()
+    {
+        // The reliability suite's finding (seed 1861396288, case 6463): "DailyCapZoneId:" makes DailyCapZoneId a section,
+        // and the binder alone throws "Cannot create instance of type 'System.String' …", naming no key.
+        const string json = """{"Dialer":{"Protection":{"DailyCapZoneId:":null}}}""";
+        var raw = Assert.Throws<InvalidOperationException>(() =>
+            new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build().GetSection("Dialer:Protection").Get<Dialer.Protection.ProtectionOptions>());
+        Assert.StartsWith("Cannot create instance of type 'System.String'", raw.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("DailyCapZoneId", raw.Message, StringComparison.Ordinal);
+
+        var ex = Assert.Throws<OptionsValidationException>(() => Resolve(json));
+        Assert.Equal(["Dialer:Protection:DailyCapZoneId = (object): expected a string"], ex.Failures);
+    }
+
+    [Fact]
     public void AddProtection_ArrayWhereAStringIsExpected_ErrorNamesTheKey()
     {
         var ex = Assert.Throws<OptionsValidationException>(() => Resolve("""{"Dialer":{"Protection":{"FallbackZoneId":["a","b"]}}}"""));

@@ -20,6 +20,13 @@ public sealed class ConfigurationBindingTests
     }
 
     [Fact]
+    public void AddScheduling_ObjectForAStringInsideASchedule_ErrorNamesTheKey()
+    {
+        var ex = Assert.Throws<OptionsValidationException>(() => Resolve("""{"Dialer":{"Scheduling":{"Schedules":{"s1":{"TimeZone":{"x":"y"}}}}}}"""));
+        Assert.Equal(["Dialer:Scheduling:Schedules:s1:TimeZone = (object): expected a string"], ex.Failures);
+    }
+
+    [Fact]
     public void AddScheduling_ArrayWhereAStringIsExpected_ErrorNamesTheKey()
     {
         var ex = Assert.Throws<OptionsValidationException>(() => Resolve("""{"Dialer":{"Scheduling":{"DefaultSchedule":["a","b"]}}}"""));
