@@ -244,6 +244,16 @@ public static class JsonLinesReader
                 line.Fail(outcomeCode is null ? "outcomeCode" : "outcomeCategory", "(missing)", "outcomeCode and outcomeCategory are given together or not at all");
             }
 
+            if (outcomeCode is not null && !Disposition.TryGetWellKnown(outcomeCode, out _) && Disposition.ValidateCustomCode(outcomeCode) is { } codeProblem)
+            {
+                line.Fail("outcomeCode", Quote(outcomeCode), codeProblem);
+            }
+
+            if ((outcomeCode is null) != (outcomeAt is null) && !line.Failed("outcomeCode") && !line.Failed("outcomeAt"))
+            {
+                line.Fail("outcomeAt", outcomeAt is null ? "(missing)" : Quote(InstantPattern.ExtendedIso.Format(outcomeAt.Value)), "an outcome has its instant: outcomeAt is given with outcomeCode and only then");
+            }
+
             if (line.Ok && id is not null && !_attemptIds.Add(id))
             {
                 line.Fail("attemptId", Quote(id), "duplicate: another attempt line has the same id");
@@ -281,6 +291,11 @@ public static class JsonLinesReader
             if (scope is { } s && (s == LimitScope.Global) != (scopeId is null) && !line.Failed("scopeId"))
             {
                 line.Fail("scopeId", scopeId is null ? "(missing)" : Quote(scopeId), s == LimitScope.Global ? "a global block has no scopeId" : "a client or campaign block needs a scopeId");
+            }
+
+            if (until is { } u && createdAt is { } c && u < c)
+            {
+                line.Fail("until", Quote(InstantPattern.ExtendedIso.Format(u)), "earlier than createdAt " + InstantPattern.ExtendedIso.Format(c));
             }
 
             if (line.Ok && id is not null && !_blockIds.Add(id))
@@ -594,6 +609,12 @@ public static class JsonLinesReader
                 if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt64(out var n) || n < 0)
                 {
                     Fail(field + "." + property.Name, Shorten(property.Value.GetRawText()), "a whole number of at least 0 is expected");
+                    return null;
+                }
+
+                if (property.Name.Length == 0)
+                {
+                    Fail(field + ".", Shorten(property.Value.GetRawText()), "a code must not be empty");
                     return null;
                 }
 
