@@ -23,6 +23,7 @@ public static class Program
         root.Subcommands.Add(BackupCommands.Create());
         root.Subcommands.Add(TransferCommands.CreateExport());
         root.Subcommands.Add(TransferCommands.CreateImport());
+        root.Subcommands.Add(StatsCommand.Create());
         root.SetAction(parseResult => root.Parse("--help").Invoke());
 
         var parseResult = root.Parse(args);

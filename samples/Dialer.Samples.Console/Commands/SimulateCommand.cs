@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using Dialer.Campaigns;
+using Dialer.Persistence;
 using Dialer.Samples.Console.Hosting;
 using Dialer.Samples.Console.Simulation;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using NodaTime;
 using Spectre.Console;
@@ -94,7 +96,8 @@ internal static class SimulateCommand
             }
 
             var simulation = new CampaignSimulation(session.Services, clock, new SimulatedTelephony(seedValue), leads, campaignId, "default", Duration.FromSeconds(tickValue));
-            var until = Instant.FromDateTimeOffset(clock.GetUtcNow()) + Duration.FromDays(daysValue);
+            var runStart = Instant.FromDateTimeOffset(clock.GetUtcNow());
+            var until = runStart + Duration.FromDays(daysValue);
             simulation.Continued = state.Runs > 0;
             SimulationResult result;
             try
@@ -144,7 +147,31 @@ internal static class SimulateCommand
                 System.Console.Error.WriteLine($"phases ms: reports+claims {simulation.Phase[0] / 10_000}, admissions {simulation.Phase[2] / 10_000}, loops {simulation.Phase[4]}");
             }
 
+            // The daily statistics collector counted every decision and outcome; this host has no background flusher.
+            var collector = session.Services.GetService<DailyStatisticsCollector>();
+            if (collector is not null)
+            {
+                await collector.FlushAsync(cancellationToken);
+            }
+
             SimulationSummary.Write(result, campaignId, session.Store == StoreKind.Sqlite ? session.Data.DatabasePath : "PostgreSQL");
+            if (collector is not null)
+            {
+                var zone = collector.ReportingZone;
+                var days = new List<DailyStatistics>();
+                var access = session.Services.GetRequiredService<IStoreDataAccess>();
+                await foreach (var row in access.ReadDailyStatisticsAsync(runStart.InZone(zone).Date, simulation.Now.InZone(zone).Date, cancellationToken))
+                {
+                    if (string.Equals(row.CampaignId, campaignId, StringComparison.Ordinal))
+                    {
+                        days.Add(row);
+                    }
+                }
+
+                AnsiConsole.MarkupLine(Markup.Escape($"Daily statistics of '{campaignId}' ({zone.Id} days, all runs; `dialer stats`):"));
+                StatsCommand.Write(days);
+            }
+
             return ExitCodes.Ok;
         });
         return command;

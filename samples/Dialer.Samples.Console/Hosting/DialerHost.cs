@@ -1,3 +1,4 @@
+using Dialer.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,7 @@ namespace Dialer.Samples.Console.Hosting;
 ///     .AddRedial(config.GetSection("Redial"))
 ///     .AddCampaigns(config.GetSection("Campaigns"))
 ///     .UseSqlite(dataDirectory/dialer.db)   // or .UsePostgreSql(connectionString)
+///     .AddDailyStatistics(config.GetSection("Statistics"))   // when the store offers IStoreDataAccess
 /// </code>
 /// </summary>
 internal static class DialerHost
@@ -35,6 +37,13 @@ internal static class DialerHost
         dialer.AddRedial(configuration.GetSection("Redial"));
         dialer.AddCampaigns(configuration.GetSection("Campaigns"));
         StoreWiring.Apply(dialer, session);
+        if (services.Any(d => d.ServiceType == typeof(IStoreDataAccess)))
+        {
+            // Daily statistics need the store's bulk port (SQLite, and PostgreSQL once it offers one): the collector
+            // observes every AdmitAsync decision and outcome; commands flush it (there is no background host here).
+            dialer.AddDailyStatistics(configuration.GetSection("Statistics"));
+        }
+
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = false });
     }
 
