@@ -56,6 +56,12 @@ public sealed class HostArgs
     /// <summary><c>--database-clock</c> (<c>true</c>/<c>false</c>): PostgreSQL stamps attempts with the database clock.</summary>
     public bool DatabaseClock { get; private set; } = true;
 
+    /// <summary><c>--lease-ttl-ms</c> (campaign mode): the slot lease TTL.</summary>
+    public int LeaseTtlMilliseconds { get; private set; } = 1500;
+
+    /// <summary><c>--backup</c> (restore mode): the backup directory to restore from.</summary>
+    public string Backup { get; private set; } = string.Empty;
+
     /// <summary>Parses <c>--name value</c> pairs.</summary>
     /// <exception cref="ArgumentException">An unknown option or a value that does not parse.</exception>
     public static HostArgs Parse(ReadOnlySpan<string> args)
@@ -94,6 +100,8 @@ public sealed class HostArgs
                 case "--clock-offset-minutes": result.ClockOffsetMinutes = Int(name, value); break;
                 case "--seed": result.Seed = Int(name, value); break;
                 case "--database-clock": result.DatabaseClock = bool.Parse(value); break;
+                case "--lease-ttl-ms": result.LeaseTtlMilliseconds = Int(name, value); break;
+                case "--backup": result.Backup = value; break;
                 default: throw new ArgumentException($"unknown option '{name}'.", nameof(args));
             }
         }

@@ -20,6 +20,15 @@ public static class HostServices
             o.MaxDailyAttemptsPerNumber = args.Cap;
             o.DailyCapZoneId = "Etc/UTC";
         });
+        AddStore(builder, args);
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>Registers the store <paramref name="args"/> name (SQLite file or PostgreSQL schema) for every port.</summary>
+    public static void AddStore(IDialerBuilder builder, HostArgs args)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(args);
         if (args.Store == "sqlite")
         {
             builder.UseSqlite(args.Target);
@@ -34,8 +43,6 @@ public static class HostServices
                 o.CommandTimeout = TimeSpan.FromSeconds(10);
             });
         }
-
-        return services.BuildServiceProvider();
     }
 }
 

@@ -13,7 +13,7 @@ public static class Program
         ArgumentNullException.ThrowIfNull(args);
         if (args.Length == 0)
         {
-            await Console.Error.WriteLineAsync("usage: Dialer.Reliability.Host race|crash --store sqlite|postgres --target PATH|CONNSTR --log FILE [options]");
+            await Console.Error.WriteLineAsync("usage: Dialer.Reliability.Host race|crash|slots|campaign|restore --store sqlite|postgres --target PATH|CONNSTR --log FILE [options]");
             return 2;
         }
 
@@ -33,13 +33,15 @@ public static class Program
             "race" => await RaceMode.RunAsync(options),
             "crash" => await CrashMode.RunAsync(options),
             "slots" => await SlotsMode.RunAsync(options),
+            "campaign" => await CampaignMode.RunAsync(options),
+            "restore" => RestoreMode.Run(options),
             _ => Unknown(args[0]),
         };
     }
 
     private static int Unknown(string mode)
     {
-        Console.Error.WriteLine($"reliability host: unknown mode '{mode}' (race, crash, slots).");
+        Console.Error.WriteLine($"reliability host: unknown mode '{mode}' (race, crash, slots, campaign, restore).");
         return 2;
     }
 }

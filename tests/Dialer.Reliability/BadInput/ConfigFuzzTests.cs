@@ -63,6 +63,19 @@ public sealed partial class ConfigFuzzTests(ITestOutputHelper output)
         Assert.NotEmpty(tally.Violations);
     }
 
+    [Fact]
+    public void Checker_RawBinderOnAnObjectWhereAStringIsExpected_IsCaught()
+    {
+        // The finding of seed 1861396288 (case 6463): bound without the packages' AddXxx(IConfiguration), the binder's
+        // "Cannot create instance of type 'System.String'" names no field, and the checker must call it a violation.
+        // The document there had the key "DailyCapZoneId:" (a stray colon), which configuration reads as a section.
+        const string json = """{"Dialer":{"Protection":{"DailyCapZoneId:":null}}}""";
+        var (raw, detail) = Classify(() => Load(json).GetSection("Dialer:Protection").Get<ProtectionOptions>());
+        output.WriteLine("broken variant (raw binder): " + detail);
+        Assert.Equal(InputOutcome.Violation, raw);
+        Assert.Equal((InputOutcome.Rejected, null), Check(json));
+    }
+
     private static (InputOutcome, string?) Check(string json) => Classify(() =>
     {
         var config = Load(json);

@@ -12,6 +12,12 @@ internal readonly record struct Dial(string CallId, ulong Phone, long RecordedTi
     public NodaTime.Instant WallEnd => NodaTime.Instant.FromUnixTimeTicks(WallEndTicks - DateTimeOffset.UnixEpoch.UtcTicks);
 }
 
+/// <summary>A campaign claim a host logged: the new owner and epoch, the checkpoint it resumed from, wall-clock ticks around the call.</summary>
+internal sealed record ClaimEntry(string Campaign, string Owner, long Epoch, long Cursor, string? InFlight, long Start, long End, int Host);
+
+/// <summary>A fenced campaign write a host logged with the caller's owner and epoch and the store's answer.</summary>
+internal sealed record WriteEntry(string Campaign, string Owner, long Epoch, string Op, string Result, long Start, long End, int Host);
+
 /// <summary>What the hosts' log files say happened.</summary>
 internal sealed class RunLog
 {
@@ -31,6 +37,16 @@ internal sealed class RunLog
 
     /// <summary>Slot leases: call id → (wall ticks the acquire returned, wall ticks before the release call or null).</summary>
     public Dictionary<string, (long Acquired, long? Released, int Host)> Leases { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Calls handed to the placer (campaign mode): call id, host, wall ticks.</summary>
+    public List<(string CallId, int Host, long Ticks)> Placements { get; } = [];
+
+    public List<ClaimEntry> Claims { get; } = [];
+
+    public List<WriteEntry> Writes { get; } = [];
+
+    /// <summary>Each campaign's final state as a host read it at exit.</summary>
+    public Dictionary<string, (string State, long Cursor, long Processed)> Finals { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Reads log files; a last line without its newline (a kill mid-write) is ignored.</summary>
     public static RunLog Read(IEnumerable<string> files)
@@ -81,6 +97,18 @@ internal sealed class RunLog
                 break;
             case "R":
                 Leases[f[1]] = Leases[f[1]] with { Released = long.Parse(f[2], CultureInfo.InvariantCulture) };
+                break;
+            case "P":
+                Placements.Add((f[1], host, long.Parse(f[3], CultureInfo.InvariantCulture)));
+                break;
+            case "C":
+                Claims.Add(new ClaimEntry(f[1], f[2], long.Parse(f[3], CultureInfo.InvariantCulture), long.Parse(f[4], CultureInfo.InvariantCulture), f[5] == "-" ? null : f[5], long.Parse(f[6], CultureInfo.InvariantCulture), long.Parse(f[7], CultureInfo.InvariantCulture), host));
+                break;
+            case "W":
+                Writes.Add(new WriteEntry(f[1], f[2], long.Parse(f[3], CultureInfo.InvariantCulture), f[4], f[5], long.Parse(f[6], CultureInfo.InvariantCulture), long.Parse(f[7], CultureInfo.InvariantCulture), host));
+                break;
+            case "F":
+                Finals[f[1]] = (f[2], long.Parse(f[3], CultureInfo.InvariantCulture), long.Parse(f[4], CultureInfo.InvariantCulture));
                 break;
             case "E":
                 Errors.Add(line[2..]);

@@ -1,5 +1,4 @@
 using Dialer.Reliability.Infrastructure;
-using NodaTime;
 using Xunit.Abstractions;
 
 namespace Dialer.Reliability.Racing;
@@ -72,47 +71,6 @@ public sealed class SlotsTests(ITestOutputHelper output)
         Assert.Equal(Limit, maxHeld);
     }
 
-    /// <summary>Sweeps the certain-held intervals; an overlap above the limit is excused only by a lease held past its TTL.</summary>
-    private static (List<string> Violations, int PauseOverruns, int MaxHeld) Check(Dictionary<string, (long Acquired, long? Released, int Host)> leases)
-    {
-        var events = new List<(long At, int Delta, string Id)>();
-        foreach (var (id, (acquired, released, _)) in leases)
-        {
-            if (released is { } r)
-            {
-                events.Add((acquired, +1, id));
-                events.Add((r, -1, id));
-            }
-        }
-
-        var ttl = Duration.FromMilliseconds(TtlMilliseconds).BclCompatibleTicks;
-        var active = new HashSet<string>(StringComparer.Ordinal);
-        var violations = new List<string>();
-        var pauseOverruns = 0;
-        var maxHeld = 0;
-        foreach (var (at, delta, id) in events.OrderBy(e => e.At).ThenBy(e => e.Delta))
-        {
-            if (delta < 0)
-            {
-                active.Remove(id);
-                continue;
-            }
-
-            active.Add(id);
-            maxHeld = Math.Max(maxHeld, Math.Min(active.Count, Limit));
-            if (active.Count > Limit)
-            {
-                if (active.Any(a => leases[a].Released!.Value - leases[a].Acquired > ttl))
-                {
-                    pauseOverruns++;
-                }
-                else
-                {
-                    violations.Add($"{active.Count} leases held at once > {Limit}: {string.Join(", ", active.Order(StringComparer.Ordinal))}");
-                }
-            }
-        }
-
-        return (violations, pauseOverruns, maxHeld);
-    }
+    private static (List<string> Violations, int PauseOverruns, int MaxHeld) Check(Dictionary<string, (long Acquired, long? Released, int Host)> leases) =>
+        LeaseChecker.Check(leases, Limit, TimeSpan.FromMilliseconds(TtlMilliseconds));
 }
