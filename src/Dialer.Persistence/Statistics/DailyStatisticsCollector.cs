@@ -22,8 +22,8 @@ namespace Dialer.Persistence;
 /// A flush subtracts exactly what it wrote, and only after the store accepted it: counts made while a flush runs stay
 /// for the next one, and a failed flush loses nothing. Decisions count on the local date of their evaluation instant,
 /// outcomes on the local date of their occurrence. An outcome reported again for the same attempt id within
-/// <see cref="DailyStatisticsOptions.OutcomeDeduplicationWindow"/> is counted once. Keys stay in memory for the life
-/// of the collector (one small object per date, client and campaign seen).
+/// <see cref="DailyStatisticsOptions.OutcomeDeduplicationWindow"/> is counted once. Counter sets stay in memory
+/// until a flush finds their date more than a day past and their counts written; then they are dropped.
 /// </para>
 /// </remarks>
 public sealed partial class DailyStatisticsCollector : IAdmissionObserver, ICallOutcomeHandler, IDisposable
@@ -31,7 +31,7 @@ public sealed partial class DailyStatisticsCollector : IAdmissionObserver, ICall
     /// <summary>The collector's <see cref="ICallOutcomeHandler.Order"/>: after every package that acts on an outcome.</summary>
     public const int HandlerOrder = 1000;
 
-    private static readonly Func<Key, Counters> NewCounters = static _ => new Counters();
+    private static readonly Func<Key, Counters> NewCounters = static key => new Counters(key);
     private static readonly Func<string, StrongBox<long>> NewBox = static _ => new StrongBox<long>();
 
     private readonly ConcurrentDictionary<Key, Counters> _counters = new();
@@ -42,6 +42,7 @@ public sealed partial class DailyStatisticsCollector : IAdmissionObserver, ICall
     private readonly Duration _deduplicationWindow;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private volatile Counters[] _retired = [];
 
     /// <summary>Creates a collector, validating <paramref name="options"/> (every problem at once) and copying them.</summary>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are not valid.</exception>
@@ -112,18 +113,19 @@ public sealed partial class DailyStatisticsCollector : IAdmissionObserver, ICall
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>How many (date, client, campaign) counter sets are held in memory, including retired ones awaiting their last flush.</summary>
+    public int TrackedKeys => _counters.Count + _retired.Length;
+
     /// <summary>The counts not yet written to the store, one row per date, client and campaign with any count.</summary>
     public IReadOnlyList<DailyStatistics> GetPending()
     {
-        var rows = new List<DailyStatistics>();
-        foreach (var (key, counters) in _counters)
+        var merged = new Dictionary<Key, DailyStatistics>();
+        foreach (var (source, row) in CollectPending())
         {
-            if (Snapshot(key, counters) is { } row)
-            {
-                rows.Add(row);
-            }
+            merged[source.Key] = merged.TryGetValue(source.Key, out var earlier) ? Sum(earlier, row) : row;
         }
 
+        var rows = new List<DailyStatistics>(merged.Values);
         rows.Sort(static (a, b) =>
         {
             var c = a.Date.CompareTo(b.Date);
@@ -136,7 +138,8 @@ public sealed partial class DailyStatisticsCollector : IAdmissionObserver, ICall
     /// <summary>
     /// Writes the pending counts to the store in one call and, once the store accepted them, subtracts exactly what was
     /// written. When the store throws, nothing is subtracted and the exception is thrown: the counts are written by a
-    /// later flush. Flushes do not overlap.
+    /// later flush. Flushes do not overlap. Counter sets of dates more than a day past (in the reporting zone) that are
+    /// empty after the flush are dropped from memory (a later count for such a date starts a new set).
     /// </summary>
     /// <returns>How many rows were written (0 when nothing was pending).</returns>
     public async Task<int> FlushAsync(CancellationToken cancellationToken = default)
@@ -145,19 +148,25 @@ public sealed partial class DailyStatisticsCollector : IAdmissionObserver, ICall
         try
         {
             PruneCountedOutcomes();
-            var rows = GetPending();
-            if (rows.Count == 0)
+            var retiredBefore = _retired;
+            var pending = CollectPending();
+            if (pending.Count > 0)
             {
-                return 0;
+                var rows = new DailyStatistics[pending.Count];
+                for (var i = 0; i < rows.Length; i++)
+                {
+                    rows[i] = pending[i].Row;
+                }
+
+                await _store.AddDailyStatisticsAsync(rows, cancellationToken).ConfigureAwait(false);
+                foreach (var (source, row) in pending)
+                {
+                    Subtract(source, row);
+                }
             }
 
-            await _store.AddDailyStatisticsAsync(rows, cancellationToken).ConfigureAwait(false);
-            foreach (var row in rows)
-            {
-                Subtract(row);
-            }
-
-            return rows.Count;
+            Retire(retiredBefore);
+            return pending.Count;
         }
         finally
         {
@@ -187,7 +196,56 @@ public sealed partial class DailyStatisticsCollector : IAdmissionObserver, ICall
         }
     }
 
-    private static DailyStatistics? Snapshot(Key key, Counters counters)
+    private List<(Counters Source, DailyStatistics Row)> CollectPending()
+    {
+        var pending = new List<(Counters, DailyStatistics)>();
+        foreach (var (_, counters) in _counters)
+        {
+            if (Snapshot(counters) is { } row)
+            {
+                pending.Add((counters, row));
+            }
+        }
+
+        foreach (var counters in _retired)
+        {
+            if (Snapshot(counters) is { } row)
+            {
+                pending.Add((counters, row));
+            }
+        }
+
+        return pending;
+    }
+
+    // Called after a successful flush (or with nothing to flush). A retired set was removed from the map one flush ago,
+    // so no new count reaches it; it is dropped once a flush has written it and left it empty. An increment that was in
+    // flight when it was removed still lands in it and is written by the next flush (a caller would have to stall for a
+    // whole flush interval to miss that).
+    private void Retire(Counters[] retiredBefore)
+    {
+        var keep = new List<Counters>();
+        foreach (var counters in retiredBefore)
+        {
+            if (!counters.IsEmpty)
+            {
+                keep.Add(counters);
+            }
+        }
+
+        var oldest = _timeProvider.GetCurrentInstant().InZone(_zone).Date.PlusDays(-1);
+        foreach (var (key, counters) in _counters)
+        {
+            if (key.Date < oldest && counters.IsEmpty && _counters.TryRemove(new KeyValuePair<Key, Counters>(key, counters)))
+            {
+                keep.Add(counters);
+            }
+        }
+
+        _retired = [.. keep];
+    }
+
+    private static DailyStatistics? Snapshot(Counters counters)
     {
         var requests = Interlocked.Read(ref counters.Requests);
         var admitted = Interlocked.Read(ref counters.Admitted);
@@ -201,9 +259,9 @@ public sealed partial class DailyStatisticsCollector : IAdmissionObserver, ICall
 
         return new DailyStatistics
         {
-            Date = key.Date,
-            ClientId = key.ClientId,
-            CampaignId = key.CampaignId,
+            Date = counters.Key.Date,
+            ClientId = counters.Key.ClientId,
+            CampaignId = counters.Key.CampaignId,
             Requests = requests,
             Admitted = admitted,
             Denied = denied,
@@ -227,13 +285,31 @@ public sealed partial class DailyStatisticsCollector : IAdmissionObserver, ICall
         return result;
     }
 
-    private void Subtract(DailyStatistics row)
+    private static DailyStatistics Sum(DailyStatistics a, DailyStatistics b)
     {
-        if (!_counters.TryGetValue(new Key(row.Date, row.ClientId, row.CampaignId), out var counters))
+        static Dictionary<string, long> Add(IReadOnlyDictionary<string, long> x, IReadOnlyDictionary<string, long> y)
         {
-            return;
+            var d = new Dictionary<string, long>(x, StringComparer.Ordinal);
+            foreach (var (k, v) in y)
+            {
+                d[k] = d.GetValueOrDefault(k) + v;
+            }
+
+            return d;
         }
 
+        return a with
+        {
+            Requests = a.Requests + b.Requests,
+            Admitted = a.Admitted + b.Admitted,
+            Denied = a.Denied + b.Denied,
+            DeniedByReason = Add(a.DeniedByReason, b.DeniedByReason),
+            Outcomes = Add(a.Outcomes, b.Outcomes),
+        };
+    }
+
+    private static void Subtract(Counters counters, DailyStatistics row)
+    {
         Interlocked.Add(ref counters.Requests, -row.Requests);
         Interlocked.Add(ref counters.Admitted, -row.Admitted);
         Interlocked.Add(ref counters.Denied, -row.Denied);
@@ -270,12 +346,42 @@ public sealed partial class DailyStatisticsCollector : IAdmissionObserver, ICall
 
     private readonly record struct Key(LocalDate Date, string ClientId, string CampaignId);
 
-    private sealed class Counters
+    private sealed class Counters(Key key)
     {
+        public readonly Key Key = key;
         public readonly ConcurrentDictionary<string, StrongBox<long>> DeniedByReason = new(StringComparer.Ordinal);
         public readonly ConcurrentDictionary<string, StrongBox<long>> Outcomes = new(StringComparer.Ordinal);
         public long Requests;
         public long Admitted;
         public long Denied;
+
+        public bool IsEmpty
+        {
+            get
+            {
+                if (Interlocked.Read(ref Requests) != 0 || Interlocked.Read(ref Admitted) != 0 || Interlocked.Read(ref Denied) != 0)
+                {
+                    return false;
+                }
+
+                foreach (var (_, box) in DeniedByReason)
+                {
+                    if (Interlocked.Read(ref box.Value) != 0)
+                    {
+                        return false;
+                    }
+                }
+
+                foreach (var (_, box) in Outcomes)
+                {
+                    if (Interlocked.Read(ref box.Value) != 0)
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+        }
     }
 }

@@ -187,6 +187,32 @@ public sealed class DailyStatisticsCollectorTests
     }
 
     [Fact]
+    public async Task FlushAsync_DatesMoreThanADayPast_AreDroppedFromMemoryWithoutLosingLateCounts()
+    {
+        var (collector, store, clock) = Create();
+        var request = TestRequests.Create(clientId: "acme", campaignId: "spring");
+        collector.OnAdmission(request, Allowed(Now));
+        await collector.FlushAsync();
+        Assert.Equal(1, collector.TrackedKeys);
+
+        clock.Advance(TimeSpan.FromDays(1));
+        await collector.FlushAsync();
+        Assert.Equal(1, collector.TrackedKeys); // yesterday is kept: late outcomes still arrive
+
+        clock.Advance(TimeSpan.FromDays(1));
+        await collector.FlushAsync(); // retired: out of the map, kept for one more flush
+        Assert.Equal(1, collector.TrackedKeys);
+        await collector.FlushAsync();
+        Assert.Equal(0, collector.TrackedKeys);
+
+        await collector.HandleAsync(new CallOutcome(request, Disposition.Busy, Now), default);
+        Assert.Equal(1, collector.TrackedKeys);
+        Assert.Equal(1, await collector.FlushAsync());
+        var row = Assert.Single(store.Snapshot().DailyStatistics);
+        Assert.Equal((1L, 1L), (row.Requests, row.Outcomes["busy"]));
+    }
+
+    [Fact]
     public void OnAdmission_KnownKeyAndReasons_AllocatesNothing()
     {
         var (collector, _, _) = Create("America/New_York");
