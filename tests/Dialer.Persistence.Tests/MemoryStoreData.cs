@@ -37,6 +37,8 @@ public sealed class MemoryStoreData : IStoreDataAccess
 
     public int AddCalls { get; private set; }
 
+    public int PurgeCalls { get; private set; }
+
     public StoreDataSet Snapshot()
     {
         lock (_gate)
@@ -182,6 +184,7 @@ public sealed class MemoryStoreData : IStoreDataAccess
     {
         lock (_gate)
         {
+            PurgeCalls++;
             var counts = new StoreDataCounts(
                 _attempts.RemoveAll(a => cutoffs.AttemptsRecordedBefore is { } c && a.RecordedAt < c),
                 _blocks.RemoveAll(b => cutoffs.BlocksExpiredBefore is { } c && b.Until is { } u && u < c),

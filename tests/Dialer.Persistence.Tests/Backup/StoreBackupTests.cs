@@ -60,6 +60,27 @@ public sealed class StoreBackupTests : IDisposable
     }
 
     [Fact]
+    public async Task RestoreAsync_StoreRefusesARow_LeavesTheTargetInItsOldState()
+    {
+        // The backup verifies (the format accepts an attempt from 1990), but the SQLite store refuses it on import:
+        // the replace is one transaction, so the target keeps every old row and gains none of the new ones.
+        var data = TestData.Sample(Now);
+        var source = new MemoryStoreData(new StoreDataSet
+        {
+            Attempts = [.. data.Attempts, new AttemptEntry("ancient", PhoneNumber.Parse("+14155550100"), "l", "c", "k", null, Instant.FromUtc(1990, 1, 1, 0, 0))],
+            Blocks = data.Blocks,
+            Campaigns = data.Campaigns,
+        });
+        var backup = await StoreBackup.CreateAsync(source, null, _dir.Combine("backups"), timeProvider: TestClock.At(Now));
+        Assert.Equal(3, (await StoreBackup.VerifyAsync(backup)).Counts.Attempts);
+        var (_, target, before) = await BackupAndTargetAsync();
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => StoreBackup.RestoreAsync(backup, target.Data));
+        Assert.Contains("1990", ex.Message, StringComparison.Ordinal);
+        TestData.AssertSame(before, await ReadAllAsync(target.Data));
+    }
+
+    [Fact]
     public async Task CreateAsync_MoreThanKeepLast_DeletesTheOldestBackupsOnly()
     {
         var store = await SeededStoreAsync();

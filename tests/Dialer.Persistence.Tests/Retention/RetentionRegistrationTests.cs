@@ -66,6 +66,39 @@ public sealed class RetentionRegistrationTests : IDisposable
         Assert.Single(provider.GetServices<IHostedService>());
     }
 
+    [Fact]
+    public async Task BackgroundService_PurgesOnStartAndAgainEveryInterval()
+    {
+        var phone = PhoneNumber.Parse("+14155550123");
+        var clock = TestClock.At(Now);
+        var store = new MemoryStoreData(new StoreDataSet { Attempts = [new Protection.AttemptEntry("a", phone, "l", "c", "k", null, Now - Duration.FromDays(4))] });
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddSingleton<IStoreDataAccess>(store);
+        services.AddDialer().AddRetention(o =>
+        {
+            o.Attempts = TimeSpan.FromDays(5);
+            o.RunInterval = TimeSpan.FromHours(6);
+        });
+        await using var provider = services.BuildServiceProvider();
+        var hosted = Assert.Single(provider.GetServices<IHostedService>());
+
+        await hosted.StartAsync(default);
+        Assert.True(SpinWait.SpinUntil(() => store.PurgeCalls >= 1, TimeSpan.FromSeconds(30)), "the run on start did not happen");
+        Assert.Single(store.Snapshot().Attempts);
+
+        // A day later the attempt is five days old: the next run (every 6 hours) purges it.
+        Assert.True(
+            SpinWait.SpinUntil(() =>
+            {
+                clock.Advance(TimeSpan.FromHours(6));
+                return store.Snapshot().Attempts.Count == 0;
+            }, TimeSpan.FromSeconds(30)),
+            "the interval purge did not run");
+        await hosted.StopAsync(default);
+        Assert.True(store.PurgeCalls >= 2);
+    }
+
     private ServiceProvider Build(Action<RetentionOptions> configure)
     {
         var services = new ServiceCollection();
