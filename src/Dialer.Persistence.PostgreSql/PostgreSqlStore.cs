@@ -73,6 +73,7 @@ public sealed class PostgreSqlStore : IStoreMaintenance, IAsyncDisposable, IDisp
         AnsweringMachineTracker = new PostgreSqlAnsweringMachineTracker(_context);
         SlotStore = new PostgreSqlSlotStore(_context);
         CampaignStore = new PostgreSqlCampaignStore(_context);
+        Data = new PostgreSqlStoreDataAccess(_context);
     }
 
     /// <summary>The attempt ledger (with the do-not-call list and every other block).</summary>
@@ -89,6 +90,12 @@ public sealed class PostgreSqlStore : IStoreMaintenance, IAsyncDisposable, IDisp
 
     /// <summary>The campaign store.</summary>
     public ICampaignStore CampaignStore { get; }
+
+    /// <summary>
+    /// The bulk port over the same schema: streamed reads of every data type, import in one transaction (merge or
+    /// replace), daily statistics, retention and the erasure of one number (see <see cref="IStoreDataAccess"/>).
+    /// </summary>
+    public IStoreDataAccess Data { get; }
 
     /// <summary>The data source every operation uses.</summary>
     public NpgsqlDataSource DataSource => _context.DataSource;

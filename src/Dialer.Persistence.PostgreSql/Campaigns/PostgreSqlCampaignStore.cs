@@ -14,7 +14,7 @@ namespace Dialer.Persistence.PostgreSql;
 /// </summary>
 internal sealed class PostgreSqlCampaignStore : ICampaignStore
 {
-    private const string Columns = "campaign_id, client_id, name, state, error, epoch, owner_id, heartbeat_at, cursor_pos, in_flight_call_id, processed, total_leads, outcome_counts::text, placement_errors, consecutive_placement_errors, created_at, updated_at, started_at, ended_at";
+    internal const string Columns = "campaign_id, client_id, name, state, error, epoch, owner_id, heartbeat_at, cursor_pos, in_flight_call_id, processed, total_leads, outcome_counts::text, placement_errors, consecutive_placement_errors, created_at, updated_at, started_at, ended_at";
 
     private readonly PgContext _context;
     private readonly string _insert, _get, _listAll, _listState, _transition, _claim, _ownerWrite;
@@ -218,36 +218,7 @@ internal sealed class PostgreSqlCampaignStore : ICampaignStore
         Exception problem;
         try
         {
-            var state = (CampaignState)reader.GetInt16(3);
-            if (!Enum.IsDefined(state))
-            {
-                throw new FormatException($"state {(int)state} is not a defined CampaignState.");
-            }
-
-            var outcomes = JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(12))
-                ?? throw new FormatException("outcome_counts is JSON null.");
-            return new CampaignSnapshot
-            {
-                Id = id,
-                ClientId = reader.GetString(1),
-                Name = reader.GetString(2),
-                State = state,
-                Error = reader.IsDBNull(4) ? null : reader.GetString(4),
-                Epoch = reader.GetInt64(5),
-                OwnerId = reader.IsDBNull(6) ? null : reader.GetString(6),
-                HeartbeatAt = reader.IsDBNull(7) ? null : PgContext.FromTicks(reader.GetInt64(7)),
-                Cursor = reader.GetInt64(8),
-                InFlightCallId = reader.IsDBNull(9) ? null : reader.GetString(9),
-                Processed = reader.GetInt64(10),
-                TotalLeads = reader.IsDBNull(11) ? null : reader.GetInt64(11),
-                OutcomeCounts = new Dictionary<string, long>(outcomes, StringComparer.Ordinal),
-                PlacementErrors = reader.GetInt64(13),
-                ConsecutivePlacementErrors = reader.GetInt32(14),
-                CreatedAt = PgContext.FromTicks(reader.GetInt64(15)),
-                UpdatedAt = PgContext.FromTicks(reader.GetInt64(16)),
-                StartedAt = reader.IsDBNull(17) ? null : PgContext.FromTicks(reader.GetInt64(17)),
-                EndedAt = reader.IsDBNull(18) ? null : PgContext.FromTicks(reader.GetInt64(18)),
-            };
+            return ParseRow(reader);
         }
         catch (Exception ex) when (ex is FormatException or JsonException or InvalidCastException)
         {
@@ -255,5 +226,41 @@ internal sealed class PostgreSqlCampaignStore : ICampaignStore
         }
 
         throw await _context.QuarantineAsync("campaigns", "campaign_id", id, problem.Message, problem, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A campaign row (<see cref="Columns"/>); throws FormatException, JsonException or InvalidCastException for a corrupt one.</summary>
+    internal static CampaignSnapshot ParseRow(NpgsqlDataReader reader)
+    {
+        var id = reader.GetString(0);
+        var state = (CampaignState)reader.GetInt16(3);
+        if (!Enum.IsDefined(state))
+        {
+            throw new FormatException($"state {(int)state} is not a defined CampaignState.");
+        }
+
+        var outcomes = JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(12))
+            ?? throw new FormatException("outcome_counts is JSON null.");
+        return new CampaignSnapshot
+        {
+            Id = id,
+            ClientId = reader.GetString(1),
+            Name = reader.GetString(2),
+            State = state,
+            Error = reader.IsDBNull(4) ? null : reader.GetString(4),
+            Epoch = reader.GetInt64(5),
+            OwnerId = reader.IsDBNull(6) ? null : reader.GetString(6),
+            HeartbeatAt = reader.IsDBNull(7) ? null : PgContext.FromTicks(reader.GetInt64(7)),
+            Cursor = reader.GetInt64(8),
+            InFlightCallId = reader.IsDBNull(9) ? null : reader.GetString(9),
+            Processed = reader.GetInt64(10),
+            TotalLeads = reader.IsDBNull(11) ? null : reader.GetInt64(11),
+            OutcomeCounts = new Dictionary<string, long>(outcomes, StringComparer.Ordinal),
+            PlacementErrors = reader.GetInt64(13),
+            ConsecutivePlacementErrors = reader.GetInt32(14),
+            CreatedAt = PgContext.FromTicks(reader.GetInt64(15)),
+            UpdatedAt = PgContext.FromTicks(reader.GetInt64(16)),
+            StartedAt = reader.IsDBNull(17) ? null : PgContext.FromTicks(reader.GetInt64(17)),
+            EndedAt = reader.IsDBNull(18) ? null : PgContext.FromTicks(reader.GetInt64(18)),
+        };
     }
 }

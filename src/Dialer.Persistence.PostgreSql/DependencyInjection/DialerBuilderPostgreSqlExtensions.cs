@@ -21,7 +21,7 @@ public static class DialerBuilderPostgreSqlExtensions
     /// <summary>
     /// Stores everything in PostgreSQL at <paramref name="connectionString"/>: replaces the attempt ledger, redial queue,
     /// answering-machine tracker, slot store and campaign store (whichever order the packages were added in), and
-    /// registers <see cref="IStoreMaintenance"/>, <see cref="PostgreSqlStore"/> and a <see cref="StoreHealthCheck"/>
+    /// registers <see cref="IStoreMaintenance"/>, <see cref="PostgreSqlStore"/>, <see cref="IStoreDataAccess"/> (when none is registered yet) and a <see cref="StoreHealthCheck"/>
     /// named <see cref="HealthCheckName"/>. The store owns the data source it builds. Calling it again replaces the store.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="connectionString"/> is empty.</exception>
@@ -65,6 +65,7 @@ public static class DialerBuilderPostgreSqlExtensions
         Replace<IAnsweringMachineTracker>(services, sp => sp.GetRequiredService<PostgreSqlStore>().AnsweringMachineTracker);
         Replace<ISlotStore>(services, sp => sp.GetRequiredService<PostgreSqlStore>().SlotStore);
         Replace<ICampaignStore>(services, sp => sp.GetRequiredService<PostgreSqlStore>().CampaignStore);
+        services.TryAddSingleton<IStoreDataAccess>(sp => sp.GetRequiredService<PostgreSqlStore>().Data);
         Replace<StoreHealthCheck>(services, sp => new StoreHealthCheck(sp.GetRequiredService<PostgreSqlStore>()));
 
         if (!services.Any(d => d.ServiceType == typeof(HealthCheckMarker)))

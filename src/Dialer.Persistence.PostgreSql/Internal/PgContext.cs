@@ -259,6 +259,19 @@ internal sealed partial class PgContext
 
     public static long Ticks(Duration duration) => duration.BclCompatibleTicks;
 
+    /// <summary>Logs an erasure of one number (masked).</summary>
+    public void LogErased(Dialer.Core.PhoneNumber phone, long rows)
+    {
+        if (Logger.IsEnabled(LogLevel.Information))
+        {
+            var masked = phone.ToMaskedString();
+            LogNumberErased(Logger, Options.Schema, masked, rows);
+        }
+    }
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "PostgreSQL schema {Schema}: erased {Rows} rows stored for {Phone} (its do-not-call entries kept).")]
+    private static partial void LogNumberErased(ILogger logger, string schema, string phone, long rows);
+
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "PostgreSQL schema {Schema}: applied migration v{Version} ({Name}).")]
     private static partial void LogMigrationApplied(ILogger logger, string schema, int version, string name);
 

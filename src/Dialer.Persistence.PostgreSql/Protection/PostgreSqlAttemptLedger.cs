@@ -24,8 +24,8 @@ namespace Dialer.Persistence.PostgreSql;
 /// </remarks>
 internal sealed class PostgreSqlAttemptLedger : IAttemptLedger
 {
-    private const string EntryColumns = "attempt_id, phone, lead_id, client_id, campaign_id, subject_key, recorded_at, outcome_code, outcome_category, outcome_at";
-    private const string BlockColumns = "block_id, kind, target, phone, lead_id, scope, scope_id, created_at, until_at, reason, source_attempt_id";
+    internal const string EntryColumns = "attempt_id, phone, lead_id, client_id, campaign_id, subject_key, recorded_at, outcome_code, outcome_category, outcome_at";
+    internal const string BlockColumns = "block_id, kind, target, phone, lead_id, scope, scope_id, created_at, until_at, reason, source_attempt_id";
 
     private readonly PgContext _context;
     private readonly TimeProvider _time;
@@ -638,23 +638,7 @@ internal sealed class PostgreSqlAttemptLedger : IAttemptLedger
             {
                 try
                 {
-                    var category = reader.IsDBNull(8) ? (DispositionCategory?)null : (DispositionCategory)reader.GetInt16(8);
-                    if (category is { } c && !Enum.IsDefined(c))
-                    {
-                        throw new FormatException($"outcome_category {(int)c} is not a defined DispositionCategory.");
-                    }
-
-                    entries.Add(new AttemptEntry(
-                        reader.GetString(0),
-                        PhoneNumber.FromValue(checked((ulong)reader.GetInt64(1))),
-                        reader.GetString(2),
-                        reader.GetString(3),
-                        reader.GetString(4),
-                        reader.IsDBNull(5) ? null : reader.GetString(5),
-                        PgContext.FromTicks(reader.GetInt64(6)),
-                        reader.IsDBNull(7) ? null : reader.GetString(7),
-                        category,
-                        reader.IsDBNull(9) ? null : PgContext.FromTicks(reader.GetInt64(9))));
+                    entries.Add(ParseAttempt(reader));
                 }
                 catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
                 {
@@ -683,19 +667,7 @@ internal sealed class PostgreSqlAttemptLedger : IAttemptLedger
             {
                 try
                 {
-                    var phone = reader.GetInt64(3);
-                    blocks.Add(new ProtectionBlock(
-                        reader.GetString(0),
-                        (BlockKind)reader.GetInt16(1),
-                        (BlockTarget)reader.GetInt16(2),
-                        phone == 0 ? default : PhoneNumber.FromValue(checked((ulong)phone)),
-                        reader.IsDBNull(4) ? null : reader.GetString(4),
-                        (LimitScope)reader.GetInt16(5),
-                        reader.IsDBNull(6) ? null : reader.GetString(6),
-                        PgContext.FromTicks(reader.GetInt64(7)),
-                        reader.IsDBNull(8) ? null : PgContext.FromTicks(reader.GetInt64(8)),
-                        reader.IsDBNull(9) ? null : reader.GetString(9),
-                        reader.IsDBNull(10) ? null : reader.GetString(10)));
+                    blocks.Add(ParseBlock(reader));
                 }
                 catch (Exception ex) when (ex is ArgumentException or OverflowException)
                 {
@@ -711,6 +683,46 @@ internal sealed class PostgreSqlAttemptLedger : IAttemptLedger
         }
 
         return blocks;
+    }
+
+    /// <summary>An attempt row (<see cref="EntryColumns"/>); throws ArgumentException, FormatException or OverflowException for a corrupt one.</summary>
+    internal static AttemptEntry ParseAttempt(NpgsqlDataReader reader)
+    {
+        var category = reader.IsDBNull(8) ? (DispositionCategory?)null : (DispositionCategory)reader.GetInt16(8);
+        if (category is { } c && !Enum.IsDefined(c))
+        {
+            throw new FormatException($"outcome_category {(int)c} is not a defined DispositionCategory.");
+        }
+
+        return new AttemptEntry(
+            reader.GetString(0),
+            PhoneNumber.FromValue(checked((ulong)reader.GetInt64(1))),
+            reader.GetString(2),
+            reader.GetString(3),
+            reader.GetString(4),
+            reader.IsDBNull(5) ? null : reader.GetString(5),
+            PgContext.FromTicks(reader.GetInt64(6)),
+            reader.IsDBNull(7) ? null : reader.GetString(7),
+            category,
+            reader.IsDBNull(9) ? null : PgContext.FromTicks(reader.GetInt64(9)));
+    }
+
+    /// <summary>A block row (<see cref="BlockColumns"/>); throws ArgumentException or OverflowException for a corrupt one.</summary>
+    internal static ProtectionBlock ParseBlock(NpgsqlDataReader reader)
+    {
+        var phone = reader.GetInt64(3);
+        return new ProtectionBlock(
+            reader.GetString(0),
+            (BlockKind)reader.GetInt16(1),
+            (BlockTarget)reader.GetInt16(2),
+            phone == 0 ? default : PhoneNumber.FromValue(checked((ulong)phone)),
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            (LimitScope)reader.GetInt16(5),
+            reader.IsDBNull(6) ? null : reader.GetString(6),
+            PgContext.FromTicks(reader.GetInt64(7)),
+            reader.IsDBNull(8) ? null : PgContext.FromTicks(reader.GetInt64(8)),
+            reader.IsDBNull(9) ? null : reader.GetString(9),
+            reader.IsDBNull(10) ? null : reader.GetString(10));
     }
 
     private static void CheckPhone(PhoneNumber phone)

@@ -12,7 +12,7 @@ namespace Dialer.Persistence.PostgreSql;
 /// </summary>
 internal sealed class PostgreSqlRedialQueue : IRedialQueue
 {
-    private const string Columns = "lead_id, call_id, phone, client_id, campaign_id, callee_zone_id, region_code, postal_code, subject_key, is_callback, kind, attempt, due_at, flags, reason, state, enqueued_at, updated_at, claim_token, claim_expires_at, claim_count";
+    internal const string Columns = "lead_id, call_id, phone, client_id, campaign_id, callee_zone_id, region_code, postal_code, subject_key, is_callback, kind, attempt, due_at, flags, reason, state, enqueued_at, updated_at, claim_token, claim_expires_at, claim_count";
 
     private readonly PgContext _context;
     private readonly string _enqueue, _claimAll, _claimCampaign, _complete, _release, _reschedule, _cancel, _get, _countsAll, _countsCampaign, _purge;
@@ -223,7 +223,7 @@ internal sealed class PostgreSqlRedialQueue : IRedialQueue
         return items;
     }
 
-    private static RedialItem ReadItem(NpgsqlDataReader reader)
+    internal static RedialItem ReadItem(NpgsqlDataReader reader)
     {
         var request = new DialRequest(
             reader.GetString(1),

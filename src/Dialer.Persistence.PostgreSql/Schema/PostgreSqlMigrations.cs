@@ -523,6 +523,33 @@ internal static class PostgreSqlMigrations
         $fn$;
         """;
 
+    private const string DailyStatistics = """
+        -- Daily statistics per client and campaign (IStoreDataAccess): counters, and per-code counts as jsonb objects
+        -- of non-negative integers. Kept beyond the attempt-history horizon; no phone numbers.
+        CREATE TABLE IF NOT EXISTS {s}.daily_statistics (
+            stat_date        date NOT NULL,
+            client_id        text NOT NULL,
+            campaign_id      text NOT NULL,
+            requests         bigint NOT NULL DEFAULT 0,
+            admitted         bigint NOT NULL DEFAULT 0,
+            denied           bigint NOT NULL DEFAULT 0,
+            denied_by_reason jsonb NOT NULL DEFAULT '{}'::jsonb,
+            outcomes         jsonb NOT NULL DEFAULT '{}'::jsonb,
+            PRIMARY KEY (stat_date, client_id, campaign_id)
+        );
+
+        -- Adds two per-code count objects key by key ({"a":1} + {"a":2,"b":1} = {"a":3,"b":1}); bigint overflow raises.
+        CREATE OR REPLACE FUNCTION {s}.add_counts(p_a jsonb, p_b jsonb) RETURNS jsonb
+        LANGUAGE sql IMMUTABLE AS $fn$
+            SELECT COALESCE(jsonb_object_agg(u.k, u.v), '{}'::jsonb)
+            FROM (SELECT e.key AS k, sum(e.value::bigint)::bigint AS v
+                  FROM (SELECT * FROM jsonb_each_text(COALESCE(p_a, '{}'::jsonb))
+                        UNION ALL
+                        SELECT * FROM jsonb_each_text(COALESCE(p_b, '{}'::jsonb))) AS e
+                  GROUP BY e.key) AS u
+        $fn$;
+        """;
+
     /// <summary>Every migration, versions 1..n; <see cref="MigrationGuard.EnsureValid"/> holds for the list.</summary>
     public static IReadOnlyList<SchemaMigration> All { get; } =
     [
@@ -531,6 +558,7 @@ internal static class PostgreSqlMigrations
         new SchemaMigration(3, "slots-and-campaigns", Campaigns),
         new SchemaMigration(4, "quarantine", Quarantine),
         new SchemaMigration(5, "ledger-group-commit", LedgerBatch),
+        new SchemaMigration(6, "daily-statistics", DailyStatistics),
     ];
 
     /// <summary>The version the last migration brings the store to.</summary>
