@@ -180,6 +180,31 @@ public sealed partial class BackupTests : IDisposable
         Assert.Equal("{ not json", File.ReadAllText(_dialer.ConfigPath + ".bak"));
     }
 
+    [Fact]
+    public void Restore_WhileAnotherProcessHoldsTheDatabaseOpen_ExitsTwoWithNothingChanged()
+    {
+        var name = CreateBackup(_dialer);
+        Ok(_dialer.Run("dnc", "add", Listed));
+        var before = Snapshot(_dialer);
+
+        RunResult restore;
+        using (var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_dialer.DatabasePath};Pooling=False"))
+        {
+            // Like a running host: an open WAL connection that has read the database.
+            holder.Open();
+            using var read = holder.CreateCommand();
+            read.CommandText = "SELECT COUNT(*) FROM blocks";
+            read.ExecuteScalar();
+            restore = _dialer.Run("backup", "restore", name);
+        }
+
+        Assert.Equal(2, restore.ExitCode);
+        Assert.Contains("is open in another process", restore.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot(_dialer));
+        Assert.False(File.Exists(_dialer.ConfigPath + ".restore.tmp"), "the staged configuration is removed");
+        Assert.True(_dialer.Run("backup", "restore", name).ExitCode == 0, "once the other process is gone the restore goes ahead");
+    }
+
     internal static string CreateBackup(DialerProcess dialer)
     {
         var result = dialer.Run("backup");

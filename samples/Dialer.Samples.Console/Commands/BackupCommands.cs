@@ -79,7 +79,7 @@ internal static class BackupCommands
         var restore = new Command(
             "restore",
             "Replace dialer.db and dialer.json with a backup's, after verifying it (nothing changes when it fails: exit 2). The current files are kept as dialer.db.bak and dialer.json.bak. "
-            + "Stop every other dialer process using this data directory first: a restore needs the store closed.");
+            + "Stop every other dialer process using this data directory first: a restore needs the store closed (on SQLite a dialer.db held open by another process is refused, exit 2).");
         restore.Arguments.Add(name);
         restore.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -119,6 +119,7 @@ internal static class BackupCommands
             {
                 if (store == StoreKind.Sqlite)
                 {
+                    HostBackup.EnsureNotInUse(data);
                     HostBackup.KeepPreviousDatabase(data);
                 }
 

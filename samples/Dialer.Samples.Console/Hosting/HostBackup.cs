@@ -112,6 +112,7 @@ internal static class HostBackup
     public static SqliteBackupManifest Restore(DataDirectory data, string backupDirectory)
     {
         var (_, configuration) = Verify(backupDirectory);
+        EnsureNotInUse(data);
 
         // Prepare the configuration first (flushed to disk), so after the database is restored only a rename is left.
         var staged = StageConfiguration(data, configuration);
@@ -202,6 +203,38 @@ internal static class HostBackup
 
         var bytes = File.ReadAllBytes(Path.Combine(backupDirectory, DataDirectory.ConfigFileName));
         return ($"{logical.Provider} logical backup, {Inputs.Number(logical.Counts.Total)} rows", bytes);
+    }
+
+    /// <summary>
+    /// Refuses (exit 2) when another process has <c>dialer.db</c> open: a running store keeps a connection, and in WAL
+    /// mode any open connection keeps this probe from taking SQLite's exclusive lock. A process that starts after the
+    /// probe is not detected; stop every host before restoring.
+    /// </summary>
+    public static void EnsureNotInUse(DataDirectory data)
+    {
+        if (!File.Exists(data.DatabasePath))
+        {
+            return;
+        }
+
+        try
+        {
+            using var probe = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = data.DatabasePath, Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = 1 }.ToString());
+            probe.Open();
+            // One statement at a time: the pragma must run before anything reads the file (and so joins the WAL).
+            foreach (var statement in (string[])["PRAGMA locking_mode = EXCLUSIVE", "BEGIN EXCLUSIVE", "SELECT COUNT(*) FROM sqlite_master", "COMMIT"])
+            {
+                using var command = probe.CreateCommand();
+#pragma warning disable CA2100 // Constant statements.
+                command.CommandText = statement;
+#pragma warning restore CA2100
+                command.ExecuteNonQuery();
+            }
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
+        {
+            throw new UsageException($"{data.DatabasePath} is open in another process (a running dialer or host); stop it before restoring. Nothing changed.");
+        }
     }
 
     /// <summary>Copies the current <c>dialer.db</c> (WAL included) to <c>dialer.db.bak</c> when it exists; no store may have it open.</summary>
