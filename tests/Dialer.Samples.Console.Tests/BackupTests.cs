@@ -205,6 +205,20 @@ public sealed partial class BackupTests : IDisposable
         Assert.True(_dialer.Run("backup", "restore", name).ExitCode == 0, "once the other process is gone the restore goes ahead");
     }
 
+    [Fact]
+    public void Backup_CorruptConfiguration_ExitsTwoAndTakesNoBackup_FileLeftAsItWas()
+    {
+        Ok(_dialer.Run("dnc", "list"));
+        File.WriteAllText(_dialer.ConfigPath, "{ \"Scheduling\": ");
+
+        var result = _dialer.Run("backup");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("dialer.json is not valid JSON", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("{ \"Scheduling\": ", File.ReadAllText(_dialer.ConfigPath));
+        Assert.False(Directory.Exists(Path.Combine(_dialer.DataDir, "backups")) && Directory.EnumerateFileSystemEntries(Path.Combine(_dialer.DataDir, "backups")).Any(), "no backup may be taken");
+    }
+
     internal static string CreateBackup(DialerProcess dialer)
     {
         var result = dialer.Run("backup");

@@ -106,6 +106,19 @@ public sealed partial class TransferTests : IDisposable
         Assert.Equal(0, CountAttempts(_target.DatabasePath));
     }
 
+    [Fact]
+    public void Import_OneDailyCallsFile_AddsExactlyThatDaysAttempts()
+    {
+        SimulateAndExport();
+        var daily = Path.Combine(_out, "calls_2026-03-02.jsonl");
+
+        var import = _target.Run("import", daily);
+
+        Assert.True(import.ExitCode == 0, import.ToString());
+        Assert.Equal(File.ReadAllLines(daily).Count(l => l.Length > 0) - 1, CountAttempts(_target.DatabasePath));
+        Assert.Contains("0 blocks", import.Stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--to '2026-03-01' is before --from '2026-03-05'", "export", "--from", "2026-03-05", "--to", "2026-03-01", "--out", "OUT")]
     [InlineData("--from '2026-3-5' is not a date", "export", "--from", "2026-3-5", "--to", "2026-03-06", "--out", "OUT")]
