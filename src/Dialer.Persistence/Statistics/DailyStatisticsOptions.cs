@@ -24,7 +24,8 @@ public sealed class DailyStatisticsOptions
 
     /// <summary>
     /// How long an attempt id whose outcome was counted is remembered, so that an outcome reported again (a retried
-    /// webhook) is not counted twice. <see cref="TimeSpan.Zero"/> counts every report.
+    /// webhook) is not counted twice. <see cref="TimeSpan.Zero"/> counts every report. Memory grows with the outcomes
+    /// reported inside the window (one small entry per attempt id; forgotten at the first flush after the window).
     /// </summary>
     /// <value><see cref="DefaultOutcomeDeduplicationWindowHours"/> hours (<c>1.00:00:00</c>); between zero and 30 days.</value>
     public TimeSpan OutcomeDeduplicationWindow { get; set; } = TimeSpan.FromHours(DefaultOutcomeDeduplicationWindowHours);
