@@ -20,12 +20,12 @@ internal static class BackupCommands
     {
         var keep = new Option<int>("--keep")
         {
-            Description = $"How many backups to keep; older ones are deleted after the new one is complete (default {SqliteBackup.DefaultKeepLast}).",
+            Description = "How many backups to keep; older ones are deleted after the new one is complete.",
             DefaultValueFactory = _ => SqliteBackup.DefaultKeepLast,
         };
         var backup = new Command(
             "backup",
-            "Back up the store and dialer.json into <data>/backups/backup_<UTC>/ (an online copy: other hosts may keep running), keeping the newest --keep backups. Subcommands restore, verify and list them.");
+            "Back up the store together with dialer.json, keeping the newest --keep backups: SQLite into <data>/backups/backup_<UTC>/ (an online file copy: other hosts may keep running), PostgreSQL into <data>/backups-postgres/backup_<UTC>/ (a logical copy, data.jsonl). Subcommands restore, verify and list them.");
         backup.Options.Add(keep);
         backup.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -78,7 +78,7 @@ internal static class BackupCommands
         var name = new Argument<string>("NAME") { Description = "A backup's name (see `dialer backup list`) or the path of a backup directory, e.g. one copied from another machine." };
         var restore = new Command(
             "restore",
-            "Replace dialer.db and dialer.json with a backup's, after verifying it (nothing changes when it fails: exit 2). The current files are kept as dialer.db.bak and dialer.json.bak. "
+            "Replace the store's data and dialer.json with a backup's, after verifying it (nothing changes when it fails: exit 2). On SQLite the current dialer.db and dialer.json are kept as .bak; on PostgreSQL every row is replaced in one transaction. "
             + "Stop every other dialer process using this data directory first: a restore needs the store closed (on SQLite a dialer.db held open by another process is refused, exit 2).");
         restore.Arguments.Add(name);
         restore.SetAction(async (parseResult, cancellationToken) =>
@@ -153,7 +153,7 @@ internal static class BackupCommands
     private static Command VerifyCommand()
     {
         var name = new Argument<string?>("NAME") { Description = "A backup's name or directory (default: every backup).", Arity = ArgumentArity.ZeroOrOne };
-        var verify = new Command("verify", "Check backups against their manifests: the database's SHA-256, schema version and row counts, and dialer.json's SHA-256. Exit 2 when one fails.");
+        var verify = new Command("verify", "Check backups against their manifests: every file's SHA-256 (database or data.jsonl, and dialer.json), schema version and row counts. Exit 2 when one fails.");
         verify.Arguments.Add(name);
         verify.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -193,7 +193,7 @@ internal static class BackupCommands
 
     private static Command ListCommand()
     {
-        var list = new Command("list", "The backups in <data>/backups, oldest first (from their manifests; `backup verify` checks them).");
+        var list = new Command("list", "The store's backups (<data>/backups, or <data>/backups-postgres with --store postgres), oldest first, from their manifests (`backup verify` checks them).");
         list.SetAction((parseResult, cancellationToken) =>
         {
             var (data, store, _) = Session.Target(parseResult);
