@@ -23,6 +23,13 @@ namespace Dialer.Protection;
 /// numbers that are no longer called and blocks that have cleared.
 /// </para>
 /// <para>
+/// The common case takes a fused fast path: while no lead or subject index is kept and no lead block exists, only the
+/// number's stripe is locked; when every limit is keyed by the number with global scope (the default rules) and the
+/// number has no block, the limits are checked by counting recorded instants back from the newest attempt, and the
+/// reference <see cref="ProtectionDecider"/> runs only when some limit is reached (so a denial still lists every reason
+/// with its clear instant). Both paths decide identically; the tests check them against each other.
+/// </para>
+/// <para>
 /// Lead- and subject-keyed limits need the attempts of a lead or subject across numbers: the ledger starts keeping
 /// those indexes the first time it sees rules that need them (rebuilding them from the numbers' history under every
 /// lock), and keeps them from then on.
