@@ -39,6 +39,20 @@ public sealed partial class TransferTests
         Assert.DoesNotContain(OnlyInTarget, list, StringComparison.Ordinal);
         Assert.Contains(Listed, list, StringComparison.Ordinal);
 
+        // The logical backup also restores into SQLite on another machine; a SQLite file backup is refused by PostgreSQL.
+        using (var sqlite = new DialerProcess())
+        {
+            var intoSqlite = sqlite.Run("backup", "restore", Path.Combine(_target.DataDir, "backups-postgres", name));
+            Assert.True(intoSqlite.ExitCode == 0, intoSqlite.ToString());
+            Assert.Equal(configAtBackup, File.ReadAllBytes(sqlite.ConfigPath));
+            Assert.Contains("100 / 100 leads (100.0 %)", sqlite.Run("campaign", "status", "sim").Stdout, StringComparison.Ordinal);
+        }
+
+        var fileBackup = BackupTests.CreateBackup(_source);
+        var refusedFile = _target.Run([.. pg, "backup", "restore", Path.Combine(_source.DataDir, "backups", fileBackup)]);
+        Assert.Equal(2, refusedFile.ExitCode);
+        Assert.Contains("is a SQLite file backup", refusedFile.Stderr, StringComparison.Ordinal);
+
         // A tampered backup is refused and nothing changes.
         var data = Path.Combine(_target.DataDir, "backups-postgres", name, "data.jsonl");
         File.WriteAllText(data, File.ReadAllText(data).Replace(Listed, "+13125550198", StringComparison.Ordinal));
