@@ -136,6 +136,7 @@ public static partial class StoreBackup
             throw;
         }
 
+        PersistenceMetrics.BackupCounter.Add(1);
         Prune(backupsDirectory, keepLast);
         return directory;
     }

@@ -32,6 +32,7 @@ public sealed partial class RetentionService
     {
         var cutoffs = Policy.ComputeCutoffs(_timeProvider.GetCurrentInstant());
         var deleted = await _store.PurgeAsync(cutoffs, cancellationToken).ConfigureAwait(false);
+        PersistenceMetrics.RecordDeleted(deleted);
         if (_logger.IsEnabled(LogLevel.Information))
         {
             LogPurged(_logger, _store.Provider, deleted.Attempts, deleted.Blocks, deleted.RedialItems, deleted.AnsweringMachineStats, deleted.Campaigns, deleted.DailyStatistics);

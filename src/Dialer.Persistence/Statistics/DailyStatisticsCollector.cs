@@ -158,7 +158,17 @@ public sealed partial class DailyStatisticsCollector : IAdmissionObserver, ICall
                     rows[i] = pending[i].Row;
                 }
 
-                await _store.AddDailyStatisticsAsync(rows, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await _store.AddDailyStatisticsAsync(rows, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    PersistenceMetrics.StatisticsFailureCounter.Add(1);
+                    throw;
+                }
+
+                PersistenceMetrics.StatisticsRowsCounter.Add(rows.Length);
                 foreach (var (source, row) in pending)
                 {
                     Subtract(source, row);
