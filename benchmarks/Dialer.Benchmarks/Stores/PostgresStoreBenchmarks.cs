@@ -115,10 +115,11 @@ public class PostgresStoreBenchmarks
     }
 
     /// <summary>
-    /// The machine's flush rate, measured in the same run: one 8 KiB overwrite (a WAL page) then <c>fdatasync</c>-like
-    /// <see cref="FileStream.Flush(bool)"/>. A worker waits for two flushes per pair (admit, then outcome), so W workers
-    /// cannot exceed W / 2 pairs per flush time however commits are grouped: the 8-worker rows' ratio to this row cannot
-    /// go below 0.25.
+    /// A flush measured in the same run, for context: one 8 KiB overwrite of a file in the temp directory (the device
+    /// holding the test server's data directory) then <see cref="FileStream.Flush(bool)"/> with <c>true</c>. It is not
+    /// PostgreSQL's own WAL flush (another call on another file; read <c>pg_stat_wal</c> for that): a worker waits for
+    /// two WAL flushes per pair (admit, then outcome), so W workers cannot exceed W / 2 pairs per WAL flush however
+    /// commits are grouped.
     /// </summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = SinglePairs)]
     public void WriteThenFsync()
