@@ -27,7 +27,8 @@ public static class CampaignMode
         var services = new ServiceCollection();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ILeadSource>(new Leads(args.Numbers, args.FirstNumber));
-        services.AddSingleton<ICallPlacer>(new Placer(log, args.HostId, args.Seed));
+        var admissionStarts = new System.Collections.Concurrent.ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        services.AddSingleton<ICallPlacer>(new Placer(log, args.HostId, args.Seed, admissionStarts));
         var builder = services.AddDialer().AddCampaigns(o =>
         {
             o.Slots.GlobalMaxCalls = args.Cap;
@@ -47,7 +48,7 @@ public static class CampaignMode
         var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<CampaignsOptions>>().Value;
         var runner = new CampaignRunner(
             fenced, provider.GetRequiredService<ILeadSource>(), provider.GetRequiredService<ICallPlacer>(),
-            provider.GetRequiredService<IDialAdmission>(), provider.GetRequiredService<ICallOutcomeReporter>(), time,
+            new TimedAdmission(provider.GetRequiredService<IDialAdmission>(), admissionStarts), provider.GetRequiredService<ICallOutcomeReporter>(), time,
             options.Runner, slots: provider.GetRequiredService<SlotManager>());
 
         // Every process creates and starts every campaign; create is idempotent and start a compare-and-set, so one wins.
@@ -141,7 +142,26 @@ public static class CampaignMode
         }
     }
 
-    private sealed class Placer(LogWriter log, int host, int seed) : ICallPlacer
+    /// <summary>Notes when each admission (which acquires the call's slot lease) started, for the lease checker.</summary>
+    private sealed class TimedAdmission(IDialAdmission inner, System.Collections.Concurrent.ConcurrentDictionary<string, long> starts) : IDialAdmission
+    {
+        public ValueTask<AdmissionDecision> AdmitAsync(DialRequest request, CancellationToken cancellationToken = default)
+        {
+            starts[request.CallId] = Ticks();
+            return inner.AdmitAsync(request, cancellationToken);
+        }
+
+        public ValueTask<AdmissionDecision> AdmitAsync(DialRequest request, Instant at, CancellationToken cancellationToken = default)
+        {
+            starts[request.CallId] = Ticks();
+            return inner.AdmitAsync(request, at, cancellationToken);
+        }
+
+        public ValueTask<AdmissionDecision> CheckAsync(DialRequest request, Instant at, CancellationToken cancellationToken = default) =>
+            inner.CheckAsync(request, at, cancellationToken);
+    }
+
+    private sealed class Placer(LogWriter log, int host, int seed, System.Collections.Concurrent.ConcurrentDictionary<string, long> admissionStarts) : ICallPlacer
     {
         private readonly Random _random = new(HashCode.Combine(seed, host));
 
@@ -149,7 +169,7 @@ public static class CampaignMode
         {
             // Dialed: logged before the call (a pause right here still counts as placed).
             log.Line($"P {request.CallId} {host} {Ticks()}");
-            log.Line($"L {request.CallId}@h{host} {Ticks()}");
+            log.Line($"L {request.CallId}@h{host} {Ticks()} {(admissionStarts.TryRemove(request.CallId, out var started) ? started : Ticks())}");
             int duration;
             lock (_random)
             {

@@ -34,7 +34,7 @@ public static class Program
             "crash" => await CrashMode.RunAsync(options),
             "slots" => await SlotsMode.RunAsync(options),
             "campaign" => await CampaignMode.RunAsync(options),
-            "restore" => RestoreMode.Run(options),
+            "restore" => await RestoreMode.RunAsync(options),
             _ => Unknown(args[0]),
         };
     }

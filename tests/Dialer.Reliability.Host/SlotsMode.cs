@@ -8,7 +8,7 @@ namespace Dialer.Reliability.Host;
 /// <summary>
 /// Slots across processes: workers acquire a lease in the global scope (limit <c>--cap</c>) with a TTL of
 /// <c>--window-ms</c>, hold it for a short simulated call and release it, for <c>--bursts</c> × <c>--burst-ms</c> from
-/// the shared start instant. Logs <c>L callId wallTicks</c> when an acquire returned and <c>R callId wallTicks</c> just
+/// the shared start instant. Logs <c>L callId wallTicks acquireStartTicks</c> when an acquire returned and <c>R callId wallTicks</c> just
 /// before the release call, so [L, R] lies inside the interval the store held the lease.
 /// </summary>
 public static class SlotsMode
@@ -43,6 +43,7 @@ public static class SlotsMode
                 for (var k = 0; TimeProvider.System.GetUtcNow() < deadline; k++)
                 {
                     var callId = $"h{args.HostId}t{thread}k{k}";
+                    var acquireStart = TimeProvider.System.GetUtcNow().UtcTicks;
                     var result = await slots.TryAcquireAsync(callId, scopes, time.GetCurrentInstant(), ttl);
                     if (!result.IsAcquired)
                     {
@@ -50,7 +51,7 @@ public static class SlotsMode
                         continue;
                     }
 
-                    log.Line($"L {callId} {TimeProvider.System.GetUtcNow().UtcTicks}");
+                    log.Line($"L {callId} {TimeProvider.System.GetUtcNow().UtcTicks} {acquireStart}");
                     await Task.Delay(random.Next(10, 60)); // the simulated call
                     log.Line($"R {callId} {TimeProvider.System.GetUtcNow().UtcTicks}");
                     await slots.ReleaseAsync(callId);

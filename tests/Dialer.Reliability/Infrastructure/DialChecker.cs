@@ -56,7 +56,9 @@ internal static class DialChecker
             var sorted = group.OrderBy(d => d.WallStartTicks).ToList();
             for (var i = 1; i < sorted.Count; i++)
             {
-                var widest = sorted[i].WallEnd - sorted[i - 1].WallStart;
+                // The later end of the two calls (the earlier-starting call may also end later, e.g. a host paused inside it).
+                var end = sorted[i].WallEndTicks > sorted[i - 1].WallEndTicks ? sorted[i].WallEnd : sorted[i - 1].WallEnd;
+                var widest = end - sorted[i - 1].WallStart;
                 if (widest < window)
                 {
                     violations.Add($"real-time duplicate: {group.Key}: {sorted[i - 1].CallId} (host {sorted[i - 1].Host}) and {sorted[i].CallId} (host {sorted[i].Host}) at most {widest.TotalMilliseconds:0.###} ms apart < {window.TotalMilliseconds} ms");

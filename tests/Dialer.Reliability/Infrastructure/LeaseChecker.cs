@@ -7,7 +7,12 @@ namespace Dialer.Reliability.Infrastructure;
 /// </summary>
 internal static class LeaseChecker
 {
-    public static (List<string> Violations, int PauseOverruns, int MaxHeld) Check(Dictionary<string, (long Acquired, long? Released, int Host)> leases, int limit, TimeSpan ttl)
+    /// <param name="leases">Call id → [acquire returned, release called] wall ticks.</param>
+    /// <param name="limit">The most leases the store may let be held at once.</param>
+    /// <param name="ttl">The lease TTL.</param>
+    /// <param name="acquireStarts">Call id → wall ticks just before the acquire call, when logged: a lease whose release came more than
+    /// the TTL after that may have expired in the store (its owner paused between acquiring and logging, or while holding it).</param>
+    public static (List<string> Violations, int PauseOverruns, int MaxHeld) Check(Dictionary<string, (long Acquired, long? Released, int Host)> leases, int limit, TimeSpan ttl, IReadOnlyDictionary<string, long>? acquireStarts = null)
     {
         var events = new List<(long At, int Delta, string Id)>();
         foreach (var (id, (acquired, released, _)) in leases)
@@ -35,7 +40,7 @@ internal static class LeaseChecker
             maxHeld = Math.Max(maxHeld, Math.Min(active.Count, limit));
             if (active.Count > limit)
             {
-                if (active.Any(a => leases[a].Released!.Value - leases[a].Acquired > ttl.Ticks))
+                if (active.Any(a => leases[a].Released!.Value - (acquireStarts is not null && acquireStarts.TryGetValue(a, out var s) ? s : leases[a].Acquired) > ttl.Ticks))
                 {
                     pauseOverruns++;
                 }

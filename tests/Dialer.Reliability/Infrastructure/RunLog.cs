@@ -38,6 +38,9 @@ internal sealed class RunLog
     /// <summary>Slot leases: call id → (wall ticks the acquire returned, wall ticks before the release call or null).</summary>
     public Dictionary<string, (long Acquired, long? Released, int Host)> Leases { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Slot leases: call id → wall ticks just before the acquire call (the store's TTL counts from a later instant).</summary>
+    public Dictionary<string, long> LeaseStarts { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Calls handed to the placer (campaign mode): call id, host, wall ticks.</summary>
     public List<(string CallId, int Host, long Ticks)> Placements { get; } = [];
 
@@ -94,6 +97,11 @@ internal sealed class RunLog
                 break;
             case "L":
                 Leases[f[1]] = (long.Parse(f[2], CultureInfo.InvariantCulture), null, host);
+                if (f.Length > 3)
+                {
+                    LeaseStarts[f[1]] = long.Parse(f[3], CultureInfo.InvariantCulture);
+                }
+
                 break;
             case "R":
                 Leases[f[1]] = Leases[f[1]] with { Released = long.Parse(f[2], CultureInfo.InvariantCulture) };

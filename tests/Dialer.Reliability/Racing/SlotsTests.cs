@@ -61,7 +61,7 @@ public sealed class SlotsTests(ITestOutputHelper output)
             paused = 1;
         });
 
-        var (violations, pauseOverruns, maxHeld) = Check(result.Log.Leases);
+        var (violations, pauseOverruns, maxHeld) = LeaseChecker.Check(result.Log.Leases, Limit, TimeSpan.FromMilliseconds(TtlMilliseconds), result.Log.LeaseStarts);
         output.WriteLine($"slots/{settings.Store}: seed {settings.Seed}; {settings.Hosts} processes x {settings.Threads} threads for {settings.Bursts * settings.BurstMilliseconds} ms, limit {Limit}, TTL {TtlMilliseconds} ms; " +
                          $"{result.Log.Leases.Count} leases acquired, max {maxHeld} held at once; faults: SIGSTOP of host 1 for {TtlMilliseconds + 700} ms x {paused}; " +
                          $"past-TTL pause overruns: {pauseOverruns}; violations: {violations.Count}");

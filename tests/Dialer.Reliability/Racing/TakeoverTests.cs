@@ -67,7 +67,7 @@ public sealed class TakeoverTests(ITestOutputHelper output)
 
         var ids = Enumerable.Range(0, Campaigns).Select(c => "camp" + c.ToString(CultureInfo.InvariantCulture)).ToList();
         var (violations, stats) = CampaignChecker.Check(result.Log, ids, settings.Numbers);
-        var (leaseViolations, pauseOverruns, maxHeld) = LeaseChecker.Check(result.Log.Leases, SlotLimit, TimeSpan.FromMilliseconds(LeaseTtlMs));
+        var (leaseViolations, pauseOverruns, maxHeld) = LeaseChecker.Check(result.Log.Leases, SlotLimit, TimeSpan.FromMilliseconds(LeaseTtlMs), result.Log.LeaseStarts);
         violations.AddRange(leaseViolations);
         pause.StaleRejectedFromVictim = result.Log.Writes.Count(w => w.Host == pause.Victim && w.Result == "StaleEpoch");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
