@@ -53,6 +53,22 @@ public sealed class StatsTests : IDisposable
         Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ConfigValidate_BadStatisticsZone_IsListedNamingTheFieldAndValue()
+    {
+        Assert.Equal(0, _dialer.Run("config", "show").ExitCode);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(_dialer.ConfigPath))!.AsObject();
+        json["Statistics"] = new System.Text.Json.Nodes.JsonObject { ["ReportingZoneId"] = "Mars/Base" };
+        File.WriteAllText(_dialer.ConfigPath, json.ToJsonString());
+
+        var validate = _dialer.Run("config", "validate");
+        var stats = _dialer.Run("stats");
+
+        Assert.Equal(2, validate.ExitCode);
+        Assert.Contains("DailyStatisticsOptions: ReportingZoneId = 'Mars/Base'", validate.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, stats.ExitCode);
+    }
+
     private long CountAttempts()
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _dialer.DatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());

@@ -9,7 +9,7 @@ using Microsoft.Data.Sqlite;
 namespace Dialer.Samples.Console.Hosting;
 
 /// <summary>What <c>dialer backup list</c> shows of one backup (read from its manifests, without verifying).</summary>
-internal sealed record BackupInfo(string Name, string Directory, string CreatedAt, int SchemaVersion, long Rows, long Bytes, bool HasConfiguration);
+internal sealed record BackupInfo(string Name, string Directory, int SchemaVersion, long Rows, long Bytes, bool HasConfiguration);
 
 /// <summary>
 /// The host's backups of a SQLite data directory: <c>&lt;data&gt;/backups/backup_&lt;UTC&gt;/</c> holds the store's
@@ -133,7 +133,6 @@ internal static class HostBackup
     public static BackupInfo Describe(string backupDirectory)
     {
         var name = Path.GetFileName(backupDirectory);
-        var createdAt = "?";
         var schema = 0;
         long rows = 0;
         long bytes = 0;
@@ -141,10 +140,6 @@ internal static class HostBackup
         {
             using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(backupDirectory, SqliteBackup.ManifestFileName)));
             var root = document.RootElement;
-            var created = root.GetProperty("createdAt").GetString() ?? "?";
-            createdAt = DateTimeOffset.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
-                ? at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
-                : created;
             schema = root.TryGetProperty("schemaVersion", out var version) ? version.GetInt32() : 0;
             foreach (var table in root.GetProperty("rowCounts").EnumerateObject())
             {
@@ -159,10 +154,10 @@ internal static class HostBackup
         }
         catch (Exception ex) when (ex is IOException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
-            createdAt = "unreadable manifest";
+            // An unreadable manifest lists as schema 0, 0 rows; `backup verify` says what is wrong.
         }
 
-        return new BackupInfo(name, backupDirectory, createdAt, schema, rows, bytes, File.Exists(Path.Combine(backupDirectory, DataDirectory.ConfigFileName)));
+        return new BackupInfo(name, backupDirectory, schema, rows, bytes, File.Exists(Path.Combine(backupDirectory, DataDirectory.ConfigFileName)));
     }
 
     /// <summary>Where the store's backups live: <c>backups/</c> (SQLite file copies) or <c>backups-postgres/</c> (logical backups of PostgreSQL).</summary>
