@@ -126,6 +126,45 @@ internal sealed class SqliteStoreDataAccess : IStoreDataAccess
             cancellationToken);
     }
 
+    public ValueTask<StoreDataSet> ReadSnapshotAsync(StoreDataFilter filter, CancellationToken cancellationToken = default)
+    {
+        var phone = PhoneOf(filter);
+        var from = filter.From is { } f ? Sql.Ticks(f) : NoLowerBound;
+        var to = filter.To is { } t ? Sql.Ticks(t) : NoUpperBound;
+        var bindPhone = BindPhone(phone);
+        return new(_store.Read(
+            (_, s) => new StoreDataSet
+            {
+                Attempts = ReadAll(s, phone is null ? AttemptsAll : AttemptsByPhone, c =>
+                {
+                    c.With("$from", from).With("$to", to);
+                    bindPhone?.Invoke(c);
+                }, SqliteAttemptLedger.ReadAttempt),
+                Blocks = ReadAll(s, phone is null ? BlocksAll : BlocksByPhone, bindPhone, SqliteAttemptLedger.ReadBlock),
+                RedialItems = ReadAll(s, phone is null ? RedialAll : RedialByPhone, bindPhone, static r => WithoutClaim(SqliteRedialQueue.ReadItem(r))),
+                AnsweringMachineStats = ReadAll(s, phone is null ? AmAll : AmByPhone, bindPhone, SqliteAnsweringMachineTracker.ReadRow),
+                Campaigns = phone is null ? ReadAll(s, CampaignsAll, null, SqliteCampaignStore.ReadRow) : [],
+                DailyStatistics = phone is null
+                    ? ReadAll(s, StatisticsRange, static c => c.With("$from", (string?)null).With("$to", (string?)null), SqliteDailyStatistics.ReadRow)
+                    : [],
+            },
+            cancellationToken));
+    }
+
+    private static List<T> ReadAll<T>(SqliteSession session, string sql, Action<SqliteCommand>? bind, Func<SqliteDataReader, T> map)
+    {
+        var command = session.Command(sql);
+        bind?.Invoke(command);
+        var list = new List<T>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            list.Add(map(reader));
+        }
+
+        return list;
+    }
+
     public ValueTask<StoreDataCounts> ImportAsync(StoreDataSet data, StoreImportMode mode, CancellationToken cancellationToken = default)
     {
         StoreDataValidation.Validate(data, nameof(data));

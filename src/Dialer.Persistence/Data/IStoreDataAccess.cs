@@ -42,6 +42,45 @@ public interface IStoreDataAccess
     IAsyncEnumerable<DailyStatistics> ReadDailyStatisticsAsync(LocalDate? from, LocalDate? to, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Every data type matching <paramref name="filter"/>, read in one read transaction: a consistent snapshot (an
+    /// attempt and the block its outcome created are both in it or both not), which is what exports and backups of a
+    /// running host need. With a number in the filter, campaigns and daily statistics (which hold no numbers) are left
+    /// out. The whole set is held in memory.
+    /// </summary>
+    /// <remarks>
+    /// The default implementation reads each type with its own <c>Read*Async</c> call, which is not a snapshot while
+    /// writers run; every provider in this suite overrides it with one transaction.
+    /// </remarks>
+    async ValueTask<StoreDataSet> ReadSnapshotAsync(StoreDataFilter filter, CancellationToken cancellationToken = default)
+    {
+        var attempts = await ToListAsync(ReadAttemptsAsync(filter, cancellationToken)).ConfigureAwait(false);
+        var blocks = await ToListAsync(ReadBlocksAsync(filter, cancellationToken)).ConfigureAwait(false);
+        var redial = await ToListAsync(ReadRedialItemsAsync(filter, cancellationToken)).ConfigureAwait(false);
+        var machines = await ToListAsync(ReadAnsweringMachineStatsAsync(filter, cancellationToken)).ConfigureAwait(false);
+        var everyNumber = filter.Phone is null;
+        return new StoreDataSet
+        {
+            Attempts = attempts,
+            Blocks = blocks,
+            RedialItems = redial,
+            AnsweringMachineStats = machines,
+            Campaigns = everyNumber ? await ToListAsync(ReadCampaignsAsync(cancellationToken)).ConfigureAwait(false) : [],
+            DailyStatistics = everyNumber ? await ToListAsync(ReadDailyStatisticsAsync(null, null, cancellationToken)).ConfigureAwait(false) : [],
+        };
+
+        static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
+        {
+            var list = new List<T>();
+            await foreach (var item in items.ConfigureAwait(false))
+            {
+                list.Add(item);
+            }
+
+            return list;
+        }
+    }
+
+    /// <summary>
     /// Writes <paramref name="data"/> in one transaction: all of it or nothing. <see cref="StoreImportMode.Merge"/>
     /// keeps rows that already exist (same attempt id, block id, lead id, number, campaign id, or statistics key)
     /// and adds the rest, so importing the same file twice changes nothing; <see cref="StoreImportMode.Replace"/>

@@ -57,37 +57,36 @@ public static class StoreDataTransfer
         await using (writer.ConfigureAwait(false))
         {
             await writer.WriteHeaderAsync(new JsonLinesHeader(source.Provider, schemaVersion, now), cancellationToken).ConfigureAwait(false);
-            await foreach (var attempt in source.ReadAttemptsAsync(filter, cancellationToken).ConfigureAwait(false))
+            // One read transaction for every type, so the file is a consistent snapshot of a running store.
+            var data = await source.ReadSnapshotAsync(filter, cancellationToken).ConfigureAwait(false);
+            foreach (var attempt in data.Attempts)
             {
                 await writer.WriteAsync(attempt, cancellationToken).ConfigureAwait(false);
             }
 
-            await foreach (var block in source.ReadBlocksAsync(filter, cancellationToken).ConfigureAwait(false))
+            foreach (var block in data.Blocks)
             {
                 await writer.WriteAsync(block, cancellationToken).ConfigureAwait(false);
             }
 
-            await foreach (var item in source.ReadRedialItemsAsync(filter, cancellationToken).ConfigureAwait(false))
+            foreach (var item in data.RedialItems)
             {
                 await writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
             }
 
-            await foreach (var stats in source.ReadAnsweringMachineStatsAsync(filter, cancellationToken).ConfigureAwait(false))
+            foreach (var stats in data.AnsweringMachineStats)
             {
                 await writer.WriteAsync(stats, cancellationToken).ConfigureAwait(false);
             }
 
-            if (filter.Phone is null)
+            foreach (var campaign in data.Campaigns)
             {
-                await foreach (var campaign in source.ReadCampaignsAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    await writer.WriteAsync(campaign, cancellationToken).ConfigureAwait(false);
-                }
+                await writer.WriteAsync(campaign, cancellationToken).ConfigureAwait(false);
+            }
 
-                await foreach (var row in source.ReadDailyStatisticsAsync(null, null, cancellationToken).ConfigureAwait(false))
-                {
-                    await writer.WriteAsync(row, cancellationToken).ConfigureAwait(false);
-                }
+            foreach (var row in data.DailyStatistics)
+            {
+                await writer.WriteAsync(row, cancellationToken).ConfigureAwait(false);
             }
 
             await writer.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -74,6 +74,39 @@ public abstract class StoreDataAccessContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadSnapshot_EqualsEveryTypesOwnRead()
+    {
+        var store = await NewStoreAsync();
+        var data = FullSet();
+        await store.Data.ImportAsync(data, StoreImportMode.Replace);
+
+        var snapshot = await store.Data.ReadSnapshotAsync(StoreDataFilter.All);
+
+        Assert.Equal(data.Counts, snapshot.Counts);
+        AssertSameData(await ExportAsync(store.Data), snapshot);
+    }
+
+    [Fact]
+    public async Task ReadSnapshot_ForOneNumber_HoldsOnlyItsRowsAndNoCampaignsOrStatistics()
+    {
+        var store = await NewStoreAsync();
+        var data = FullSet();
+        await store.Data.ImportAsync(data, StoreImportMode.Replace);
+        var filter = StoreDataFilter.ForNumber(A);
+
+        var snapshot = await store.Data.ReadSnapshotAsync(filter);
+
+        Assert.Equal(await ListAsync(store.Data.ReadAttemptsAsync(filter)), snapshot.Attempts);
+        Assert.Equal(await ListAsync(store.Data.ReadBlocksAsync(filter)), snapshot.Blocks);
+        Assert.Equal((await ListAsync(store.Data.ReadRedialItemsAsync(filter))).Select(Row), snapshot.RedialItems.Select(Row));
+        Assert.Equal(await ListAsync(store.Data.ReadAnsweringMachineStatsAsync(filter)), snapshot.AnsweringMachineStats);
+        Assert.NotEmpty(snapshot.Attempts);
+        Assert.All(snapshot.Attempts, a => Assert.Equal(A, a.Phone));
+        Assert.Empty(snapshot.Campaigns);
+        Assert.Empty(snapshot.DailyStatistics);
+    }
+
+    [Fact]
     public async Task Read_ImportedClaimedRedialItem_ReadsBackPendingWithoutItsClaim()
     {
         var store = await NewStoreAsync();
