@@ -4,11 +4,12 @@ using Xunit.Abstractions;
 namespace Dialer.Reliability.Racing;
 
 /// <summary>
-/// Family 4 (slots only), slot leases across processes: 4 processes × 3 threads acquire, hold and release leases in the
+/// Family 3 (slots and takeover), slot leases across processes: 4 processes × 3 threads acquire, hold and release leases in the
 /// global scope (limit 5, TTL 1 s) for about 4 s on one SQLite file and on PostgreSQL, with one process SIGSTOPped for
 /// longer than the TTL. The checker sweeps the logged [acquire returned, release called] intervals (each inside the
 /// interval the store held the lease): more than 5 at once is a violation unless a lease in the overlap was held past
-/// its TTL by a paused owner — those are counted and reported. Campaign takeover/epoch fencing is not covered here.
+/// its TTL by a paused owner (its acquire started more than the TTL before its release) — those are counted and
+/// reported. Campaign takeover and epoch fencing across processes: <see cref="TakeoverTests"/>.
 /// </summary>
 [Collection(ProcessCollection.Name)]
 public sealed class SlotsTests(ITestOutputHelper output)
