@@ -131,12 +131,16 @@ internal sealed class PostgreSqlStoreDataAccess : IStoreDataAccess
 
     // ------------------------------------------------------------------ reads
 
-    public IAsyncEnumerable<AttemptEntry> ReadAttemptsAsync(StoreDataFilter filter, CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<AttemptEntry> ReadAttemptsAsync(StoreDataFilter filter, CancellationToken cancellationToken = default) =>
+        Attempts(null, filter, cancellationToken);
+
+    private IAsyncEnumerable<AttemptEntry> Attempts(NpgsqlConnection? shared, StoreDataFilter filter, CancellationToken cancellationToken)
     {
         var phone = PhoneOf(filter);
         var from = filter.From is { } f ? PgContext.Ticks(f) : long.MinValue;
         var to = filter.To is { } t ? PgContext.Ticks(t) : long.MaxValue;
         return StreamAsync(
+            shared,
             phone is null ? _attemptsAll : _attemptsByPhone,
             command =>
             {
@@ -154,16 +158,23 @@ internal sealed class PostgreSqlStoreDataAccess : IStoreDataAccess
             cancellationToken);
     }
 
-    public IAsyncEnumerable<ProtectionBlock> ReadBlocksAsync(StoreDataFilter filter, CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<ProtectionBlock> ReadBlocksAsync(StoreDataFilter filter, CancellationToken cancellationToken = default) =>
+        Blocks(null, filter, cancellationToken);
+
+    private IAsyncEnumerable<ProtectionBlock> Blocks(NpgsqlConnection? shared, StoreDataFilter filter, CancellationToken cancellationToken)
     {
         var phone = PhoneOf(filter);
-        return StreamAsync(phone is null ? _blocksAll : _blocksByPhone, BindPhone(phone), PostgreSqlAttemptLedger.ParseBlock, "blocks", "block_id", static r => r.GetString(0), cancellationToken);
+        return StreamAsync(shared, phone is null ? _blocksAll : _blocksByPhone, BindPhone(phone), PostgreSqlAttemptLedger.ParseBlock, "blocks", "block_id", static r => r.GetString(0), cancellationToken);
     }
 
-    public IAsyncEnumerable<RedialItem> ReadRedialItemsAsync(StoreDataFilter filter, CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<RedialItem> ReadRedialItemsAsync(StoreDataFilter filter, CancellationToken cancellationToken = default) =>
+        RedialItems(null, filter, cancellationToken);
+
+    private IAsyncEnumerable<RedialItem> RedialItems(NpgsqlConnection? shared, StoreDataFilter filter, CancellationToken cancellationToken)
     {
         var phone = PhoneOf(filter);
         return StreamAsync(
+            shared,
             phone is null ? _redialAll : _redialByPhone,
             BindPhone(phone),
             static r => WithoutClaim(PostgreSqlRedialQueue.ReadItem(r)),
@@ -173,20 +184,30 @@ internal sealed class PostgreSqlStoreDataAccess : IStoreDataAccess
             cancellationToken);
     }
 
-    public IAsyncEnumerable<AnsweringMachineStats> ReadAnsweringMachineStatsAsync(StoreDataFilter filter, CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<AnsweringMachineStats> ReadAnsweringMachineStatsAsync(StoreDataFilter filter, CancellationToken cancellationToken = default) =>
+        MachineStats(null, filter, cancellationToken);
+
+    private IAsyncEnumerable<AnsweringMachineStats> MachineStats(NpgsqlConnection? shared, StoreDataFilter filter, CancellationToken cancellationToken)
     {
         var phone = PhoneOf(filter);
-        return StreamAsync(phone is null ? _amAll : _amByPhone, BindPhone(phone), ParseMachineStats, "am_numbers", "phone", static r => r.GetInt64(0), cancellationToken);
+        return StreamAsync(shared, phone is null ? _amAll : _amByPhone, BindPhone(phone), ParseMachineStats, "am_numbers", "phone", static r => r.GetInt64(0), cancellationToken);
     }
 
     public IAsyncEnumerable<CampaignSnapshot> ReadCampaignsAsync(CancellationToken cancellationToken = default) =>
-        StreamAsync(_campaignsAll, null, PostgreSqlCampaignStore.ParseRow, "campaigns", "campaign_id", static r => r.GetString(0), cancellationToken);
+        Campaigns(null, cancellationToken);
 
-    public IAsyncEnumerable<DailyStatistics> ReadDailyStatisticsAsync(LocalDate? from, LocalDate? to, CancellationToken cancellationToken = default)
+    private IAsyncEnumerable<CampaignSnapshot> Campaigns(NpgsqlConnection? shared, CancellationToken cancellationToken) =>
+        StreamAsync(shared, _campaignsAll, null, PostgreSqlCampaignStore.ParseRow, "campaigns", "campaign_id", static r => r.GetString(0), cancellationToken);
+
+    public IAsyncEnumerable<DailyStatistics> ReadDailyStatisticsAsync(LocalDate? from, LocalDate? to, CancellationToken cancellationToken = default) =>
+        Statistics(null, from, to, cancellationToken);
+
+    private IAsyncEnumerable<DailyStatistics> Statistics(NpgsqlConnection? shared, LocalDate? from, LocalDate? to, CancellationToken cancellationToken)
     {
         DateOnly? fromDate = from is { } f ? Clamp(f).ToDateOnly() : null;
         DateOnly? toDate = to is { } t ? Clamp(t).ToDateOnly() : null;
         return StreamAsync(
+            shared,
             _statistics,
             command =>
             {
@@ -201,6 +222,40 @@ internal sealed class PostgreSqlStoreDataAccess : IStoreDataAccess
     }
 
     // ------------------------------------------------------------------ writes
+
+    public async ValueTask<StoreDataSet> ReadSnapshotAsync(StoreDataFilter filter, CancellationToken cancellationToken = default)
+    {
+        await _context.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _context.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+
+        // REPEATABLE READ: every query below sees the one snapshot taken at the first of them.
+        var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        await using var transactionScope = transaction.ConfigureAwait(false);
+        var everyNumber = filter.Phone is null;
+        var data = new StoreDataSet
+        {
+            Attempts = await ToListAsync(Attempts(connection, filter, cancellationToken)).ConfigureAwait(false),
+            Blocks = await ToListAsync(Blocks(connection, filter, cancellationToken)).ConfigureAwait(false),
+            RedialItems = await ToListAsync(RedialItems(connection, filter, cancellationToken)).ConfigureAwait(false),
+            AnsweringMachineStats = await ToListAsync(MachineStats(connection, filter, cancellationToken)).ConfigureAwait(false),
+            Campaigns = everyNumber ? await ToListAsync(Campaigns(connection, cancellationToken)).ConfigureAwait(false) : [],
+            DailyStatistics = everyNumber ? await ToListAsync(Statistics(connection, null, null, cancellationToken)).ConfigureAwait(false) : [],
+        };
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return data;
+
+        static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> rows)
+        {
+            var list = new List<T>();
+            await foreach (var row in rows.ConfigureAwait(false))
+            {
+                list.Add(row);
+            }
+
+            return list;
+        }
+    }
 
     public async ValueTask<StoreDataCounts> ImportAsync(StoreDataSet data, StoreImportMode mode, CancellationToken cancellationToken = default)
     {
@@ -334,7 +389,21 @@ internal sealed class PostgreSqlStoreDataAccess : IStoreDataAccess
 
     // ------------------------------------------------------------------ helpers
 
-    private async IAsyncEnumerable<T> StreamAsync<T>(
+    /// <summary>Streams rows on <paramref name="shared"/> (inside the caller's transaction) or on a connection of its own.</summary>
+    private IAsyncEnumerable<T> StreamAsync<T>(
+        NpgsqlConnection? shared,
+        string sql,
+        Action<NpgsqlCommand>? bind,
+        Func<NpgsqlDataReader, T> parse,
+        string table,
+        string keyColumn,
+        Func<NpgsqlDataReader, object> key,
+        CancellationToken cancellationToken) =>
+        shared is null
+            ? OwnConnectionAsync(sql, bind, parse, table, keyColumn, key, cancellationToken)
+            : RowsAsync(shared, sql, bind, parse, table, keyColumn, key, cancellationToken);
+
+    private async IAsyncEnumerable<T> OwnConnectionAsync<T>(
         string sql,
         Action<NpgsqlCommand>? bind,
         Func<NpgsqlDataReader, T> parse,
@@ -346,6 +415,22 @@ internal sealed class PostgreSqlStoreDataAccess : IStoreDataAccess
         await _context.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _context.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
+        await foreach (var item in RowsAsync(connection, sql, bind, parse, table, keyColumn, key, cancellationToken).ConfigureAwait(false))
+        {
+            yield return item;
+        }
+    }
+
+    private async IAsyncEnumerable<T> RowsAsync<T>(
+        NpgsqlConnection connection,
+        string sql,
+        Action<NpgsqlCommand>? bind,
+        Func<NpgsqlDataReader, T> parse,
+        string table,
+        string keyColumn,
+        Func<NpgsqlDataReader, object> key,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var command = new NpgsqlCommand(sql, connection) { CommandTimeout = _context.CommandTimeoutSeconds };
         await using var commandScope = command.ConfigureAwait(false);
         bind?.Invoke(command);
