@@ -1,4 +1,5 @@
 using Dialer.Campaigns;
+using Dialer.Core;
 using Dialer.Persistence;
 using Dialer.Persistence.Sqlite;
 using Dialer.Protection;
@@ -40,7 +41,7 @@ public static class DialerBuilderSqliteExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
-        return Register(builder, builder.Services.AddOptions<SqliteStoreOptions>().Bind(section));
+        return Register(builder, builder.Services.AddOptions<SqliteStoreOptions>().BindNamingErrors(section));
     }
 
     private static IDialerBuilder Register(IDialerBuilder builder, OptionsBuilder<SqliteStoreOptions> options)

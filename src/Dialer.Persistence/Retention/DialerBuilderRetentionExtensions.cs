@@ -1,3 +1,4 @@
+using Dialer.Core;
 using Dialer.Persistence;
 using Dialer.Protection;
 using Microsoft.Extensions.Configuration;
@@ -65,7 +66,7 @@ public static class DialerBuilderRetentionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
         builder.AddRetention();
-        builder.Services.AddOptions<RetentionOptions>().Bind(section);
+        builder.Services.AddOptions<RetentionOptions>().BindNamingErrors(section);
         return builder;
     }
 

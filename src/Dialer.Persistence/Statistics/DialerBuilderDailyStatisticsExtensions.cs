@@ -65,7 +65,7 @@ public static class DialerBuilderDailyStatisticsExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
         builder.AddDailyStatistics();
-        builder.Services.AddOptions<DailyStatisticsOptions>().Bind(section);
+        builder.Services.AddOptions<DailyStatisticsOptions>().BindNamingErrors(section);
         return builder;
     }
 

@@ -6,31 +6,42 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Dialer.Scheduling;
+namespace Dialer.Core;
 
 /// <summary>
 /// Binds options from a configuration section and turns the binder's failures into options errors that name the key
 /// and the value (<c>path = value: problem</c>). The binder's own message for an object or array where a single value
 /// is expected ("Cannot create instance of type 'System.String'…") names neither; this finds the offending key by
-/// walking the section against the options type.
+/// walking the section against the options type. Every package's <c>AddXxx(IConfiguration)</c> binds through it.
 /// </summary>
-internal static partial class ConfigurationBinding
+public static partial class ConfigurationBinding
 {
     private const int MaxDepth = 16;
 
     /// <summary>Configures <typeparamref name="TOptions"/> from <paramref name="section"/> (reloading with it, as <c>Bind</c> does).</summary>
+    /// <typeparam name="TOptions">The options type.</typeparam>
+    /// <param name="builder">The options builder.</param>
+    /// <param name="section">The configuration section holding the options.</param>
+    /// <returns><paramref name="builder"/>, for chaining.</returns>
     public static OptionsBuilder<TOptions> BindNamingErrors<TOptions>(this OptionsBuilder<TOptions> builder, IConfiguration section)
         where TOptions : class
     {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(section);
         builder.Services.AddSingleton<IOptionsChangeTokenSource<TOptions>>(new ConfigurationChangeTokenSource<TOptions>(builder.Name, section));
         return builder.Configure(o => Bind(section, o));
     }
 
     /// <summary>Binds <paramref name="section"/> onto <paramref name="options"/>.</summary>
+    /// <typeparam name="TOptions">The options type.</typeparam>
+    /// <param name="section">The configuration section holding the options.</param>
+    /// <param name="options">The options instance to fill.</param>
     /// <exception cref="OptionsValidationException">The section does not fit the options type; every failure names its key and value.</exception>
     public static void Bind<TOptions>(IConfiguration section, TOptions options)
         where TOptions : class
     {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(options);
         // An object or array where a single value is expected is an error even where the binder would silently keep
         // the default (a top-level string property) rather than throw (a string in a dictionary or list).
         var errors = new List<string>();
