@@ -119,6 +119,15 @@ fi
 
 start_postgres || log "continuing without PostgreSQL (its tests will fail, not skip)"
 
+# libfaketime (Debian's package) shifts whole host processes' clocks in the reliability suite's clock-skew family.
+faketime_lib=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+if [ ! -f "$faketime_lib" ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  log "libfaketime not found; installing it with apt-get"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libfaketime >/dev/null 2>&1 \
+    || { DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libfaketime >/dev/null 2>&1; } || true
+fi
+if [ -f "$faketime_lib" ]; then export DIALER_FAKETIME_LIB="$faketime_lib"; else log "libfaketime is missing; the clock-skew tests will fail"; fi
+
 status=0
 filter_args=()
 if [ -n "${DIALER_TEST_FILTER:-}" ]; then filter_args=(--filter "$DIALER_TEST_FILTER"); fi

@@ -47,6 +47,18 @@ public sealed class HostArgs
     /// <summary><c>--clock-offset-minutes</c>: this process's clock (its <see cref="TimeProvider"/>) shifted by this much.</summary>
     public int ClockOffsetMinutes { get; private set; }
 
+    /// <summary>
+    /// <c>--process-clock-skew-minutes</c>: the whole process clock is known to be shifted by this much (libfaketime in
+    /// <c>LD_PRELOAD</c>). The stores see the shifted clock; the harness (start barrier, the wall-clock bounds it logs)
+    /// takes it back off so the real-time checker still reads true instants.
+    /// </summary>
+    public int ProcessClockSkewMinutes { get; private set; }
+
+    /// <summary>The clock the harness measures real time with: the process clock, with a known libfaketime skew undone.</summary>
+    public TimeProvider HarnessClock => ProcessClockSkewMinutes == 0
+        ? TimeProvider.System
+        : new OffsetTimeProvider(TimeSpan.FromMinutes(-ProcessClockSkewMinutes));
+
     /// <summary><c>--seed</c>: seeds the order in which workers walk the numbers and the outcome mix.</summary>
     public int Seed { get; private set; } = 1;
 
@@ -98,6 +110,7 @@ public sealed class HostArgs
                 case "--window-ms": result.WindowMilliseconds = Int(name, value); break;
                 case "--cap": result.Cap = Int(name, value); break;
                 case "--clock-offset-minutes": result.ClockOffsetMinutes = Int(name, value); break;
+                case "--process-clock-skew-minutes": result.ProcessClockSkewMinutes = Int(name, value); break;
                 case "--seed": result.Seed = Int(name, value); break;
                 case "--database-clock": result.DatabaseClock = bool.Parse(value); break;
                 case "--lease-ttl-ms": result.LeaseTtlMilliseconds = Int(name, value); break;

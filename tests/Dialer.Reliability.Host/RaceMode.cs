@@ -22,9 +22,12 @@ public static class RaceMode
         var ledger = services.GetRequiredService<IAttemptLedger>();
         var time = services.GetRequiredService<TimeProvider>();
         using var log = new LogWriter(args.Log);
+        var harness = args.HarnessClock;
 
         // Open (and migrate) the store before the barrier so the race is about admissions, not start-up.
         await admission.CheckAsync(new DialRequest("warm-up", "warm-up", PhoneNumber.FromValue(args.FirstNumber - 1)), time.GetCurrentInstant());
+        // The process clock as the stores see it (under libfaketime, shifted): the suite checks the skew took effect.
+        Console.WriteLine($"clock {TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds()}");
         Console.WriteLine("ready");
         var startAt = args.StartAtUnixMilliseconds;
         if (startAt == 0)
@@ -43,7 +46,7 @@ public static class RaceMode
         for (var burst = 0; burst < args.Bursts; burst++)
         {
             var due = DateTimeOffset.FromUnixTimeMilliseconds(startAt + ((long)burst * args.BurstMilliseconds));
-            var wait = due - TimeProvider.System.GetUtcNow();
+            var wait = due - harness.GetUtcNow();
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait); // the barrier: every process starts the burst at the same wall-clock instant
@@ -53,7 +56,7 @@ public static class RaceMode
             for (var t = 0; t < args.Threads; t++)
             {
                 var (thread, b) = (t, burst);
-                workers[t] = Task.Run(() => WorkerAsync(args, thread, b, admission, ledger, brokenRules, time, log, counters));
+                workers[t] = Task.Run(() => WorkerAsync(args, thread, b, admission, ledger, brokenRules, time, harness, log, counters));
             }
 
             await Task.WhenAll(workers);
@@ -64,7 +67,7 @@ public static class RaceMode
         return 0;
     }
 
-    private static async Task WorkerAsync(HostArgs args, int thread, int burst, IDialAdmission admission, IAttemptLedger ledger, ProtectionRules brokenRules, TimeProvider time, LogWriter log, Counters counters)
+    private static async Task WorkerAsync(HostArgs args, int thread, int burst, IDialAdmission admission, IAttemptLedger ledger, ProtectionRules brokenRules, TimeProvider time, TimeProvider harness, LogWriter log, Counters counters)
     {
         var order = new int[args.Numbers];
         for (var i = 0; i < order.Length; i++)
@@ -77,7 +80,7 @@ public static class RaceMode
         {
             var phone = PhoneNumber.FromValue(args.FirstNumber + (ulong)n);
             var request = new DialRequest($"h{args.HostId}t{thread}b{burst}n{n}", "lead-" + n, phone);
-            var startTicks = TimeProvider.System.GetUtcNow().UtcTicks;
+            var startTicks = harness.GetUtcNow().UtcTicks;
             try
             {
                 Instant? recordedAt;
@@ -103,7 +106,7 @@ public static class RaceMode
                 if (recordedAt is { } at)
                 {
                     Interlocked.Increment(ref counters.Admitted);
-                    log.Line($"A {request.CallId} {phone.Value} {at.ToUnixTimeTicks()} {startTicks} {TimeProvider.System.GetUtcNow().UtcTicks}");
+                    log.Line($"A {request.CallId} {phone.Value} {at.ToUnixTimeTicks()} {startTicks} {harness.GetUtcNow().UtcTicks}");
                 }
                 else
                 {
@@ -119,7 +122,7 @@ public static class RaceMode
                     log.Line($"E {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}");
                 }
 
-                log.Line($"U {request.CallId} {phone.Value} {TimeProvider.System.GetUtcNow().UtcTicks}");
+                log.Line($"U {request.CallId} {phone.Value} {harness.GetUtcNow().UtcTicks}");
             }
         }
     }

@@ -24,7 +24,10 @@ internal sealed class HostProcess : IDisposable
     /// <summary>Completes when the host printed <c>ready</c> (its store is open).</summary>
     public Task Ready => _ready.Task;
 
-    public static HostProcess Start(params string[] args)
+    public static HostProcess Start(params string[] args) => Start(null, args);
+
+    /// <summary>Starts the host with extra environment variables (e.g. libfaketime's <c>LD_PRELOAD</c> and <c>FAKETIME</c>).</summary>
+    public static HostProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         info.ArgumentList.Add(HostDll);
@@ -34,6 +37,10 @@ internal sealed class HostProcess : IDisposable
         }
 
         info.Environment["DOTNET_TieredPGO"] = "0";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var host = new HostProcess(process);
         process.OutputDataReceived += (_, e) =>

@@ -43,6 +43,19 @@ internal static class Suite
             : throw new InvalidOperationException(
                 $"{PostgresVariable} is not set: the PostgreSQL reliability families need the throwaway server that `bash eng/test.sh` starts. Run the tests through that script.");
 
+    /// <summary>The variable naming libfaketime's library (<c>eng/test.sh</c> installs Debian's <c>libfaketime</c> and sets it).</summary>
+    public const string FaketimeVariable = "DIALER_FAKETIME_LIB";
+
+    /// <summary>Where Debian's libfaketime package puts the library.</summary>
+    public const string DebianFaketimeLibrary = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+
+    /// <summary>libfaketime's library; FAILS (never skips) when it is missing.</summary>
+    public static string FaketimeLibrary =>
+        Environment.GetEnvironmentVariable(FaketimeVariable) is { Length: > 0 } lib && File.Exists(lib) ? lib
+        : File.Exists(DebianFaketimeLibrary) ? DebianFaketimeLibrary
+        : throw new InvalidOperationException(
+            $"libfaketime is not installed ({FaketimeVariable} unset and {DebianFaketimeLibrary} missing): the clock-skew family shifts whole host processes' clocks with it. `bash eng/test.sh` installs Debian's libfaketime package.");
+
     /// <summary>A fresh PostgreSQL schema name (each run isolated, so reruns work against one server).</summary>
     public static string NewSchema() => "rel_" + Guid.NewGuid().ToString("N")[..16];
 

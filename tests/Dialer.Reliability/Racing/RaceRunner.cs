@@ -23,6 +23,9 @@ internal sealed record RaceSettings(string Store, string Target, string Schema, 
     public int Cap { get; init; } = 3;
     public bool Broken { get; init; }
     public int[] ClockOffsetMinutes { get; init; } = [];
+
+    /// <summary>Per host, a whole-process clock shift applied with libfaketime (<c>LD_PRELOAD</c>), not in code.</summary>
+    public int[] ProcessClockSkewMinutes { get; init; } = [];
     public string Mode { get; init; } = "race";
 
     /// <summary>Every tenth number (those ending in 3) is on the do-not-call list before the race.</summary>
@@ -99,13 +102,40 @@ internal static class RaceRunner
                     args.Add("--broken");
                 }
 
-                hosts.Add(HostProcess.Start([.. args]));
+                var skew = h < s.ProcessClockSkewMinutes.Length ? s.ProcessClockSkewMinutes[h] : 0;
+                Dictionary<string, string>? environment = null;
+                if (skew != 0)
+                {
+                    args.Add("--process-clock-skew-minutes");
+                    args.Add(skew.ToString(CultureInfo.InvariantCulture));
+                    environment = new Dictionary<string, string>
+                    {
+                        ["LD_PRELOAD"] = Suite.FaketimeLibrary,
+                        ["FAKETIME"] = (skew > 0 ? "+" : "-") + (Math.Abs(skew) * 60).ToString(CultureInfo.InvariantCulture),
+                        ["FAKETIME_DONT_FAKE_MONOTONIC"] = "1", // timers and Task.Delay run on the real monotonic clock
+                    };
+                }
+
+                hosts.Add(HostProcess.Start(environment, [.. args]));
             }
 
             var ready = Task.WhenAll(hosts.Select(h => h.Ready));
             if (await Task.WhenAny(ready, Task.Delay(TimeSpan.FromSeconds(90))) != ready)
             {
                 throw new TimeoutException("hosts not ready: " + string.Join(" | ", hosts.Select(h => h.Errors)));
+            }
+
+            // libfaketime must really have shifted the skewed hosts' clocks (else the family would prove nothing).
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            for (var h = 0; h < hosts.Count; h++)
+            {
+                var skew = h < s.ProcessClockSkewMinutes.Length ? s.ProcessClockSkewMinutes[h] : 0;
+                if (skew != 0)
+                {
+                    var clock = hosts[h].Output.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("clock ", StringComparison.Ordinal));
+                    var seen = long.Parse(clock["clock ".Length..], CultureInfo.InvariantCulture) - now;
+                    Assert.True(Math.Abs(seen - (skew * 60_000L)) < 60_000, $"host {h}: libfaketime shift of {skew} min not in effect (process clock off by {seen} ms)");
+                }
             }
 
             // The barrier: every host starts its first burst at the same wall-clock instant.
