@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NodaTime;
 using static Dialer.Scheduling.Tests.SchedulingTestData;
 
@@ -43,7 +42,6 @@ public sealed class TimeZoneInfoDifferentialTests
         var chicago = TimeZoneInfo.FindSystemTimeZoneById("America/Chicago");
         var blackoutList = blackouts.ToArray();
 
-        var watch = Stopwatch.StartNew();
         int open = 0, mismatches = 0;
         string? first = null;
         for (var i = 0; i < Instants; i++)
@@ -81,6 +79,5 @@ public sealed class TimeZoneInfoDifferentialTests
 
         Assert.True(mismatches == 0, $"{mismatches} mismatches; first: {first}");
         Assert.InRange(open, Instants / 20, Instants / 2); // both answers occur in quantity
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
     }
 }
