@@ -14,6 +14,9 @@ internal sealed class DialerProcess : IDisposable
 
     public string DataDir { get; }
 
+    /// <summary>The built host (<c>dialer.dll</c>), for tests that drive the process themselves.</summary>
+    public static string DllPath => s_dll.Value;
+
     public string ConfigPath => Path.Combine(DataDir, "dialer.json");
 
     public string DatabasePath => Path.Combine(DataDir, "dialer.db");

@@ -99,6 +99,14 @@ internal static class SimulateCommand
             var runStart = Instant.FromDateTimeOffset(clock.GetUtcNow());
             var until = runStart + Duration.FromDays(daysValue);
             simulation.Continued = state.Runs > 0;
+
+            // The daily statistics collector counts every decision and outcome; this host has no background flusher, so
+            // the counts are written at every simulated hour and at the end (a killed run loses at most an hour of them).
+            var collector = session.Services.GetService<DailyStatisticsCollector>();
+            if (collector is not null)
+            {
+                simulation.HourlyCheckpoint = ct => collector.FlushAsync(ct);
+            }
             SimulationResult result;
             try
             {
@@ -147,8 +155,6 @@ internal static class SimulateCommand
                 System.Console.Error.WriteLine($"phases ms: reports+claims {simulation.Phase[0] / 10_000}, admissions {simulation.Phase[2] / 10_000}, loops {simulation.Phase[4]}");
             }
 
-            // The daily statistics collector counted every decision and outcome; this host has no background flusher.
-            var collector = session.Services.GetService<DailyStatisticsCollector>();
             if (collector is not null)
             {
                 await collector.FlushAsync(cancellationToken);

@@ -85,6 +85,12 @@ internal sealed class CampaignSimulation
     /// <summary>Called about every simulated hour (and at the end) with the clock, leads processed and calls in flight.</summary>
     public Action<Instant, long, int, SimulationResult>? Progress { get; set; }
 
+    /// <summary>
+    /// Awaited at every hourly checkpoint of the simulated clock (after the campaign's cursor is saved): the host flushes
+    /// the daily statistics there, so a run that is killed loses at most an hour of counts.
+    /// </summary>
+    public Func<CancellationToken, Task>? HourlyCheckpoint { get; set; }
+
     /// <summary>Wall ticks spent per phase (reports and claims, -, admissions, -, loop count), for DIALER_DEBUG.</summary>
     public long[] Phase { get; } = new long[5];
 
@@ -256,6 +262,11 @@ internal sealed class CampaignSimulation
                 _pending.Clear();
                 nextCheckpoint = Now + Duration.FromHours(1);
                 await CheckpointAsync(epoch, cursor, processed, cancellationToken);
+                if (HourlyCheckpoint is { } hourly)
+                {
+                    await hourly(cancellationToken);
+                }
+
                 Progress?.Invoke(Now, cursor, _inFlight.Count, _result);
             }
         }
