@@ -22,20 +22,11 @@ public static class DialerBuilderDailyCallsExportExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var optionsBuilder = services.AddOptions<DailyCallsExportOptions>();
-        if (configure is not null)
-        {
-            optionsBuilder.Configure(configure);
-        }
-
-        if (services.Any(d => d.ServiceType == typeof(DailyCallsExportMarker)))
+        if (!OptionsRegistration.ConfigureAndRegisterOnce<DailyCallsExportOptions, DailyCallsExportMarker>(services, configure))
         {
             return builder;
         }
 
-        services.AddSingleton<DailyCallsExportMarker>();
-        optionsBuilder.ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IDateTimeZoneProvider>(DateTimeZoneProviders.Tzdb);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DailyCallsExportOptions>, DailyCallsExportOptionsValidator>(
             sp => new DailyCallsExportOptionsValidator(sp.GetRequiredService<IDateTimeZoneProvider>())));

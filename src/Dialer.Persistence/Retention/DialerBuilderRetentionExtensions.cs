@@ -30,20 +30,11 @@ public static class DialerBuilderRetentionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var optionsBuilder = services.AddOptions<RetentionOptions>();
-        if (configure is not null)
-        {
-            optionsBuilder.Configure(configure);
-        }
-
-        if (services.Any(d => d.ServiceType == typeof(RetentionMarker)))
+        if (!OptionsRegistration.ConfigureAndRegisterOnce<RetentionOptions, RetentionMarker>(services, configure))
         {
             return builder;
         }
 
-        services.AddSingleton<RetentionMarker>();
-        optionsBuilder.ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>(
             sp => new RetentionOptionsValidator(RuleHorizon(sp))));
         services.TryAddSingleton(sp => new RetentionPolicy(sp.GetRequiredService<IOptions<RetentionOptions>>().Value, RuleHorizon(sp)));

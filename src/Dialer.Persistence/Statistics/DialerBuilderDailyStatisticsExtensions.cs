@@ -28,20 +28,11 @@ public static class DialerBuilderDailyStatisticsExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var optionsBuilder = services.AddOptions<DailyStatisticsOptions>();
-        if (configure is not null)
-        {
-            optionsBuilder.Configure(configure);
-        }
-
-        if (services.Any(d => d.ServiceType == typeof(DailyStatisticsMarker)))
+        if (!OptionsRegistration.ConfigureAndRegisterOnce<DailyStatisticsOptions, DailyStatisticsMarker>(services, configure))
         {
             return builder;
         }
 
-        services.AddSingleton<DailyStatisticsMarker>();
-        optionsBuilder.ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IDateTimeZoneProvider>(DateTimeZoneProviders.Tzdb);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DailyStatisticsOptions>, DailyStatisticsOptionsValidator>(
             sp => new DailyStatisticsOptionsValidator(sp.GetService<IDateTimeZoneProvider>())));
