@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Dialer.Core;
 using NodaTime;
@@ -99,11 +100,115 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
     /// <inheritdoc/>
     public ValueTask<LedgerResult> TryRecordAttemptAsync(AttemptContext attempt, ProtectionRules rules, CancellationToken cancellationToken = default) =>
-        new(CheckAndRecord(attempt, rules, record: true, cancellationToken));
+        Decide(attempt, rules, record: true, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<LedgerResult> EvaluateAsync(AttemptContext attempt, ProtectionRules rules, CancellationToken cancellationToken = default) =>
-        new(CheckAndRecord(attempt, rules, record: false, cancellationToken));
+        Decide(attempt, rules, record: false, cancellationToken);
+
+    private ValueTask<LedgerResult> Decide(AttemptContext attempt, ProtectionRules rules, bool record, CancellationToken cancellationToken)
+    {
+        attempt.EnsureValid(nameof(attempt));
+        ArgumentNullException.ThrowIfNull(rules);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (rules.NumberGlobalOnly && !_trackLeads && !_trackSubjects && Volatile.Read(ref _leadBlocks) == 0 &&
+            rules.Horizon <= Volatile.Read(ref _retention).Span)
+        {
+            // The fused fast path (see the remarks): one stripe lock, scalars only; the full path below runs when it
+            // declines (a block on the number, or some limit holds its maximum), which it does before changing anything.
+            var stripe = NumberStripe(attempt.Request.Phone);
+            var decision = FastDecision.Declined;
+            var recordedAt = default(Instant);
+            var full = default(LedgerResult);
+            var decided = false;
+            lock (stripe.Gate)
+            {
+                // Tracking may have started meanwhile: then the general path below locks the lead's and subject's stripes.
+                if (!_trackLeads && !_trackSubjects)
+                {
+                    decision = FastLocked(stripe, attempt, rules, record, out recordedAt);
+                    if (decision == FastDecision.Declined)
+                    {
+                        // A block or a reached limit: the reference decider lists every reason, under the same lock.
+                        full = NumberOnlyLocked(attempt, rules, record);
+                        decided = true;
+                    }
+                }
+            }
+
+            if (decision != FastDecision.Declined)
+            {
+                // One construction site, so the result is built once, in place.
+                return new(LedgerResult.Create((LedgerStatus)decision, attempt.At, recordedAt));
+            }
+
+            if (decided)
+            {
+                return new(full);
+            }
+        }
+
+        return Slow(attempt, rules, record, cancellationToken);
+    }
+
+    // Out of line, so the fast path's frame holds none of the decider's temporaries.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private LedgerResult NumberOnlyLocked(in AttemptContext attempt, ProtectionRules rules, bool record) =>
+        CheckAndRecordLocked(attempt, rules, record, readLeads: false, trackLeads: false, subject: null);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValueTask<LedgerResult> Slow(AttemptContext attempt, ProtectionRules rules, bool record, CancellationToken cancellationToken) =>
+        new(CheckAndRecord(attempt, rules, record, cancellationToken));
+
+    /// <summary>
+    /// The fast path under the number's stripe lock, for rules whose limits are all keyed by the number with global scope
+    /// while no lead or subject is read: decides from the number's log alone, or declines (changing nothing the full
+    /// path would not) when the number has a block or some limit holds its maximum, so the reference decider lists
+    /// every reason.
+    /// </summary>
+    private FastDecision FastLocked(Stripe stripe, in AttemptContext attempt, ProtectionRules rules, bool record, out Instant recordedAt)
+    {
+        recordedAt = default;
+        var request = attempt.Request;
+        var now = attempt.At;
+        var idHash = LoggedAttempt.HashId(request.CallId);
+        if (stripe.Numbers.TryGetValue(request.Phone.Value, out var log))
+        {
+            if (log.BlockCount != 0)
+            {
+                return FastDecision.Declined;
+            }
+
+            if (log.Count > 0)
+            {
+                log.TrimBefore(now - Volatile.Read(ref _retention).Span);
+                if (log.IndexOf(request.CallId, idHash) is var position and >= 0)
+                {
+                    recordedAt = log.Attempts[position].RecordedAt;
+                    return FastDecision.AlreadyRecorded;
+                }
+
+                if (AnyLimitReached(attempt, rules, log.Attempts, stripe.Days))
+                {
+                    return FastDecision.Declined;
+                }
+            }
+        }
+        else if (record)
+        {
+            log = new KeyLog();
+            stripe.Numbers.Add(request.Phone.Value, log);
+        }
+
+        if (!record)
+        {
+            return FastDecision.Allowed;
+        }
+
+        log!.Add(request, idHash, now);
+        recordedAt = now;
+        return FastDecision.Recorded;
+    }
 
     /// <inheritdoc/>
     public ValueTask<bool> VoidAttemptAsync(DialRequest request, CancellationToken cancellationToken = default)
@@ -151,18 +256,18 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
                     return new(false);
                 }
 
-                var entry = log.Entries[position];
-                if (entry.HasOutcome)
+                var recorded = log.Attempts[position];
+                if (recorded.HasOutcome)
                 {
                     return new(false);
                 }
 
-                if ((trackLeads && !string.Equals(entry.LeadId, lead, StringComparison.Ordinal)) ||
-                    (trackSubjects && !string.Equals(entry.SubjectKey, subject, StringComparison.Ordinal)))
+                if ((trackLeads && !string.Equals(recorded.Request.LeadId, lead, StringComparison.Ordinal)) ||
+                    (trackSubjects && !string.Equals(recorded.Request.SubjectKey, subject, StringComparison.Ordinal)))
                 {
                     // Recorded under other keys than this request states: lock those instead and try again.
-                    lead = entry.LeadId;
-                    subject = entry.SubjectKey;
+                    lead = recorded.Request.LeadId;
+                    subject = recorded.Request.SubjectKey;
                     continue;
                 }
 
@@ -190,7 +295,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     {
         if (!stripe.Numbers.TryGetValue(request.Phone.Value, out var log) ||
             log.IndexOf(request.CallId) is not (var position and >= 0) ||
-            log.Entries[position].HasOutcome)
+            log.Attempts[position].HasOutcome)
         {
             return false;
         }
@@ -271,7 +376,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     {
         ArgumentException.ThrowIfNullOrEmpty(attemptId);
         cancellationToken.ThrowIfCancellationRequested();
-        var hash = AttemptEntry.HashId(attemptId);
+        var hash = LoggedAttempt.HashId(attemptId);
         foreach (var stripe in _stripes)
         {
             lock (stripe.Gate)
@@ -280,7 +385,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
                 {
                     if (log.IndexOf(attemptId, hash) is var position and >= 0)
                     {
-                        return new(log.Entries[position]);
+                        return new(log.EntryAt(position));
                     }
                 }
             }
@@ -300,11 +405,11 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         {
             if (stripe.Numbers.TryGetValue(phone.Value, out var log))
             {
-                foreach (var entry in log.Entries)
+                foreach (ref readonly var recorded in log.Attempts)
                 {
-                    if (entry.RecordedAt >= since)
+                    if (recorded.RecordedAt >= since)
                     {
-                        result.Add(entry);
+                        result.Add(recorded.ToEntry());
                     }
                 }
             }
@@ -481,6 +586,8 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         }
     }
 
+    // Not inlined into Decide: its frame (the decider's temporaries) would be zeroed on every fast-path call too.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private LedgerResult CheckAndRecord(AttemptContext attempt, ProtectionRules rules, bool record, CancellationToken cancellationToken)
     {
         attempt.EnsureValid(nameof(attempt));
@@ -542,13 +649,13 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         var now = attempt.At;
         var cutoff = now - Volatile.Read(ref _retention).Span;
         var stripe = NumberStripe(request.Phone);
-        var idHash = AttemptEntry.HashId(request.CallId);
+        var idHash = LoggedAttempt.HashId(request.CallId);
         if (stripe.Numbers.TryGetValue(request.Phone.Value, out var numberLog) && numberLog.Count > 0)
         {
             numberLog.TrimBefore(cutoff);
             if (numberLog.IndexOf(request.CallId, idHash) is var position and >= 0)
             {
-                return LedgerResult.AlreadyRecorded(now, numberLog.Entries[position].RecordedAt);
+                return LedgerResult.AlreadyRecorded(now, numberLog.Attempts[position].RecordedAt);
             }
         }
 
@@ -556,7 +663,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         KeyLog? subjectLog = null;
         LedgerResult result;
         if (!readLeads && subject is null && rules.NumberGlobalOnly && (numberLog is null || numberLog.BlockCount == 0) &&
-            !AnyLimitReached(attempt, rules, numberLog is null ? default : numberLog.Entries))
+            !AnyLimitReached(attempt, rules, numberLog is null ? default : numberLog.Attempts, NumberStripe(request.Phone).Days))
         {
             // The fused fast path: no blocks, and no limit (all keyed by this number, global) holds its maximum, so the
             // decider would allow; it still runs below whenever some limit is reached, to list every reason.
@@ -572,7 +679,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             return result;
         }
 
-        var entry = AttemptEntry.FromRequest(request, idHash, now);
+        var entry = new LoggedAttempt(request, idHash, now);
         if (numberLog is null)
         {
             numberLog = new KeyLog();
@@ -599,7 +706,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     /// recorded instant), i.e. exactly when <see cref="ProtectionDecider"/> would give a limit reason. Every entry of a
     /// number's log shares the number, so counting is comparing instants from the newest entry back.
     /// </summary>
-    internal static bool AnyLimitReached(in AttemptContext attempt, ProtectionRules rules, ReadOnlySpan<AttemptEntry> entries)
+    internal static bool AnyLimitReached(in AttemptContext attempt, ProtectionRules rules, ReadOnlySpan<LoggedAttempt> entries, DayBoundsCache days)
     {
         if (entries.IsEmpty)
         {
@@ -627,7 +734,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             }
             else
             {
-                var (start, end) = ProtectionDecider.LocalDayBounds(limit.Zone ?? attempt.CalleeZone, now);
+                var (start, end) = days.Get(limit.Zone ?? attempt.CalleeZone, now);
                 for (var i = entries.Length - 1; i >= 0 && count < max; i--)
                 {
                     var at = entries[i].RecordedAt;
@@ -669,9 +776,9 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         return ProtectionDecider.Evaluate(
             attempt,
             rules,
-            numberLog is null ? default : numberLog.Entries,
-            leadLog is null ? default : leadLog.Entries,
-            subjectLog is null ? default : subjectLog.Entries,
+            numberLog is null ? default : numberLog.Attempts,
+            leadLog is null ? default : leadLog.Attempts,
+            subjectLog is null ? default : subjectLog.Attempts,
             numberLog is null ? default : numberLog.Blocks,
             leadLog is null ? default : leadLog.Blocks,
             sorted: true);
@@ -684,7 +791,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         if (stripe.Numbers.TryGetValue(request.Phone.Value, out var log) &&
             log.IndexOf(request.CallId) is var position and >= 0)
         {
-            var entry = log.Entries[position];
+            var entry = log.Attempts[position];
             OutcomeRecordStatus status;
             if (!entry.HasOutcome)
             {
@@ -699,12 +806,13 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
                 return OutcomeRecordStatus.Unchanged;
             }
 
-            log.SetAt(position, entry.WithOutcome(outcome.Disposition, outcome.OccurredAt));
+            log.SetOutcome(position, outcome.Disposition, outcome.OccurredAt);
             return status;
         }
 
         // The call happened but the ledger does not hold it: record it at the outcome's instant so it counts.
-        var added = AttemptEntry.FromRequest(request, outcome.OccurredAt).WithOutcome(outcome.Disposition, outcome.OccurredAt);
+        var added = new LoggedAttempt(request, LoggedAttempt.HashId(request.CallId), outcome.OccurredAt);
+        added.SetOutcome(outcome.Disposition, outcome.OccurredAt);
         GetOrAdd(stripe.Numbers, request.Phone.Value).Insert(added);
         if (trackLeads)
         {
@@ -869,14 +977,14 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             {
                 foreach (var log in stripe.Numbers.Values)
                 {
-                    foreach (var entry in log.Entries)
+                    foreach (ref readonly var entry in log.Attempts)
                     {
                         if (addLeads)
                         {
-                            GetOrAdd(KeyStripe(entry.LeadId).Leads, entry.LeadId).Insert(entry);
+                            GetOrAdd(KeyStripe(entry.Request.LeadId).Leads, entry.Request.LeadId).Insert(entry);
                         }
 
-                        if (addSubjects && entry.SubjectKey is { } subject)
+                        if (addSubjects && entry.Request.SubjectKey is { } subject)
                         {
                             GetOrAdd(KeyStripe(subject).Subjects, subject).Insert(entry);
                         }
@@ -996,6 +1104,17 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
         public Dictionary<string, KeyLog> Subjects { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>Local day bounds seen under this stripe's lock (so the fast path reads no thread-static cache).</summary>
+        public DayBoundsCache Days { get; } = new();
+    }
+
+    /// <summary>What the fast path decided: a <see cref="LedgerStatus"/>, or declined (the full path decides).</summary>
+    private enum FastDecision
+    {
+        Declined = -1,
+        Recorded = LedgerStatus.Recorded,
+        AlreadyRecorded = LedgerStatus.AlreadyRecorded,
+        Allowed = LedgerStatus.Allowed,
     }
 
 }

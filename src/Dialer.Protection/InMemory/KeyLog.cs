@@ -1,21 +1,24 @@
+using Dialer.Core;
 using NodaTime;
 
 namespace Dialer.Protection;
 
 /// <summary>
 /// The attempts and blocks stored under one key (a number, a lead or a subject) by <see cref="InMemoryAttemptLedger"/>.
-/// Attempts are kept sorted by recorded instant in one contiguous window of an array, so the decider reads them as a
-/// span and trimming the oldest is O(1) per entry. Not thread-safe: the ledger guards it with its stripe lock.
+/// Attempts are kept sorted by recorded instant in one contiguous window of an array of compact
+/// <see cref="LoggedAttempt"/>s, so counting reads them as a span and trimming the oldest is O(1) per entry. Not
+/// thread-safe: the ledger guards it with its stripe lock.
 /// </summary>
 internal sealed class KeyLog
 {
-    private AttemptEntry[] _items = [];
+    private LoggedAttempt[] _items = [];
     private int _start;
     private int _count;
     private ProtectionBlock[] _blocks = [];
     private int _blockCount;
 
-    public ReadOnlySpan<AttemptEntry> Entries => new(_items, _start, _count);
+    /// <summary>The attempts, oldest first.</summary>
+    public ReadOnlySpan<LoggedAttempt> Attempts => new(_items, _start, _count);
 
     public ReadOnlySpan<ProtectionBlock> Blocks => new(_blocks, 0, _blockCount);
 
@@ -25,8 +28,11 @@ internal sealed class KeyLog
 
     public bool IsEmpty => _count == 0 && _blockCount == 0;
 
-    /// <summary>Approximate bytes held by the arrays (for the memory benchmark).</summary>
+    /// <summary>The length of the attempts array (for the memory tests).</summary>
     public int Capacity => _items.Length;
+
+    /// <summary>The public entry of the attempt at <paramref name="position"/> (in <see cref="Attempts"/>).</summary>
+    public AttemptEntry EntryAt(int position) => _items[_start + position].ToEntry();
 
     /// <summary>Removes attempts recorded before <paramref name="cutoff"/>.</summary>
     public int TrimBefore(Instant cutoff)
@@ -48,8 +54,29 @@ internal sealed class KeyLog
         return removed;
     }
 
-    /// <summary>Inserts keeping the order by recorded instant (after entries with the same instant).</summary>
-    public void Insert(in AttemptEntry entry)
+    /// <summary>Records <paramref name="request"/> at <paramref name="recordedAt"/>, keeping the order by recorded instant.</summary>
+    public void Add(DialRequest request, int idHash, Instant recordedAt)
+    {
+        var i = MakeSlot(recordedAt);
+        ref var slot = ref _items[i];
+        slot.Request = request;
+        slot.RecordedAt = recordedAt;
+        slot.IdHash = idHash;
+    }
+
+    /// <summary>Inserts a copy of <paramref name="attempt"/>, keeping the order by recorded instant (after equal instants).</summary>
+    public void Insert(in LoggedAttempt attempt)
+    {
+        // MakeSlot may replace the array: index it only afterwards.
+        var i = MakeSlot(attempt.RecordedAt);
+        _items[i] = attempt;
+    }
+
+    /// <summary>
+    /// Opens a cleared slot where an attempt recorded at <paramref name="recordedAt"/> belongs (after every attempt with
+    /// the same or an earlier instant) and returns its array index.
+    /// </summary>
+    private int MakeSlot(Instant recordedAt)
     {
         if (_start + _count == _items.Length)
         {
@@ -57,27 +84,31 @@ internal sealed class KeyLog
         }
 
         var i = _start + _count;
-        while (i > _start && _items[i - 1].RecordedAt > entry.RecordedAt)
+        while (i > _start && _items[i - 1].RecordedAt > recordedAt)
         {
             _items[i] = _items[i - 1];
             i--;
         }
 
-        _items[i] = entry;
+        if (i != _start + _count)
+        {
+            _items[i] = default;
+        }
+
         _count++;
+        return i;
     }
 
-    /// <summary>The position (in <see cref="Entries"/>) of the attempt with this id, or -1.</summary>
-    public int IndexOf(string attemptId) => IndexOf(attemptId, AttemptEntry.HashId(attemptId));
+    /// <summary>The position (in <see cref="Attempts"/>) of the attempt with this id, or -1.</summary>
+    public int IndexOf(string attemptId) => IndexOf(attemptId, LoggedAttempt.HashId(attemptId));
 
-    /// <summary>The position (in <see cref="Entries"/>) of the attempt with this id and id hash, or -1.</summary>
+    /// <summary>The position (in <see cref="Attempts"/>) of the attempt with this id and id hash, or -1.</summary>
     public int IndexOf(string attemptId, int idHash)
     {
         var items = _items;
         for (var i = _start + _count - 1; i >= _start; i--)
         {
-            // The id hash sits in the entry: one cache line per entry, which the decider reads next anyway.
-            if (items[i].IdHash == idHash && string.Equals(items[i].AttemptId, attemptId, StringComparison.Ordinal))
+            if (items[i].IdHash == idHash && string.Equals(items[i].Request.CallId, attemptId, StringComparison.Ordinal))
             {
                 return i - _start;
             }
@@ -86,7 +117,9 @@ internal sealed class KeyLog
         return -1;
     }
 
-    public void SetAt(int position, in AttemptEntry entry) => _items[_start + position] = entry;
+    /// <summary>Sets the outcome of the attempt at <paramref name="position"/> (in <see cref="Attempts"/>).</summary>
+    public void SetOutcome(int position, Disposition disposition, Instant occurredAt) =>
+        _items[_start + position].SetOutcome(disposition, occurredAt);
 
     public void RemoveAt(int position)
     {
@@ -188,7 +221,7 @@ internal sealed class KeyLog
 
         // Start with room for one attempt (most numbers hold one or two inside the horizon) and double from there.
         var length = Math.Max(1, _items.Length * 2);
-        var bigger = new AttemptEntry[length];
+        var bigger = new LoggedAttempt[length];
         Array.Copy(_items, _start, bigger, 0, _count);
         _items = bigger;
         _start = 0;

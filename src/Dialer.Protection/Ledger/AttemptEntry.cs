@@ -10,7 +10,7 @@ namespace Dialer.Protection;
 /// no outcome at all counts too: it is never treated as "not called").
 /// </summary>
 /// <remarks>Immutable. <c>default(AttemptEntry)</c> has null ids and is never returned by a ledger.</remarks>
-public readonly struct AttemptEntry : IEquatable<AttemptEntry>
+public readonly struct AttemptEntry : IEquatable<AttemptEntry>, IAttemptRecord
 {
     /// <summary>Creates an entry.</summary>
     /// <exception cref="ArgumentException">An id is null or empty, or <paramref name="phone"/> is default.</exception>
@@ -41,7 +41,6 @@ public readonly struct AttemptEntry : IEquatable<AttemptEntry>
         }
 
         AttemptId = attemptId;
-        IdHash = HashId(attemptId);
         Phone = phone;
         LeadId = leadId;
         ClientId = clientId;
@@ -53,11 +52,10 @@ public readonly struct AttemptEntry : IEquatable<AttemptEntry>
         OutcomeAt = outcomeAt;
     }
 
-    // Trusted copy constructor for the ledger's hot path: the request was validated when it was created.
-    private AttemptEntry(DialRequest request, int idHash, Instant recordedAt)
+    // Trusted: the request was validated when it was created.
+    private AttemptEntry(DialRequest request, Instant recordedAt)
     {
         AttemptId = request.CallId;
-        IdHash = idHash;
         Phone = request.Phone;
         LeadId = request.LeadId;
         ClientId = request.ClientId;
@@ -67,6 +65,18 @@ public readonly struct AttemptEntry : IEquatable<AttemptEntry>
         OutcomeCode = null;
         OutcomeCategory = null;
         OutcomeAt = null;
+    }
+
+    // The in-memory ledger's stored form, with its outcome when one was reported.
+    private AttemptEntry(in LoggedAttempt logged)
+        : this(logged.Request, logged.RecordedAt)
+    {
+        if (logged.OutcomeCode is { } code)
+        {
+            OutcomeCode = code;
+            OutcomeCategory = logged.OutcomeCategory;
+            OutcomeAt = logged.OutcomeAt;
+        }
     }
 
     private AttemptEntry(in AttemptEntry entry, Disposition disposition, Instant occurredAt)
@@ -81,10 +91,10 @@ public readonly struct AttemptEntry : IEquatable<AttemptEntry>
     public static AttemptEntry FromRequest(DialRequest request, Instant recordedAt)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return new AttemptEntry(request, HashId(request.CallId), recordedAt);
+        return new AttemptEntry(request, recordedAt);
     }
 
-    internal static AttemptEntry FromRequest(DialRequest request, int idHash, Instant recordedAt) => new(request, idHash, recordedAt);
+    internal static AttemptEntry FromLogged(in LoggedAttempt logged) => new(logged);
 
     /// <summary>The attempt id (the request's call id).</summary>
     public string AttemptId { get; }
@@ -116,26 +126,11 @@ public readonly struct AttemptEntry : IEquatable<AttemptEntry>
     /// <summary>When the outcome happened, once reported.</summary>
     public Instant? OutcomeAt { get; }
 
-    /// <summary>A cheap hash of <see cref="AttemptId"/> that lets the in-memory ledger find an id without reading other ids.</summary>
-    internal int IdHash { get; }
-
     /// <summary>Whether an outcome has been reported.</summary>
     public bool HasOutcome => OutcomeCode is not null;
 
     /// <summary>A copy with the given outcome.</summary>
     public AttemptEntry WithOutcome(Disposition disposition, Instant occurredAt) => new(this, disposition, occurredAt);
-
-    /// <summary>The hash stored in <see cref="IdHash"/> (FNV-1a over the UTF-16 code units; stable within a process).</summary>
-    internal static int HashId(string attemptId)
-    {
-        var hash = 2166136261u;
-        foreach (var c in attemptId)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return (int)hash;
-    }
 
     /// <inheritdoc/>
     public bool Equals(AttemptEntry other) =>

@@ -50,6 +50,10 @@ public readonly struct LedgerResult : IEquatable<LedgerResult>
     /// <summary>Allowed on evaluation; nothing recorded.</summary>
     public static LedgerResult Allowed(Instant evaluatedAt) => new(LedgerStatus.Allowed, evaluatedAt, null, default);
 
+    /// <summary>An allowed result (recorded, already recorded or allowed), from the ledger's fast path.</summary>
+    internal static LedgerResult Create(LedgerStatus status, Instant evaluatedAt, Instant recordedAt) =>
+        new(status, evaluatedAt, status == LedgerStatus.Allowed ? null : recordedAt, default);
+
     /// <summary>Denied for <paramref name="reasons"/>; nothing recorded.</summary>
     /// <exception cref="ArgumentException">The list is empty.</exception>
     public static LedgerResult Denied(Instant evaluatedAt, DenialReasonList reasons)

@@ -57,22 +57,27 @@ public static class ProtectionDecider
     /// Evaluates (without the idempotency check) from the attempts that share the number, the lead and the subject key
     /// (each span may hold others; they are filtered) and two block spans.
     /// </summary>
-    internal static LedgerResult Evaluate(
+    /// <remarks>
+    /// Generic over how an attempt is stored (<see cref="AttemptEntry"/>, or the in-memory ledger's compact
+    /// <see cref="LoggedAttempt"/>), so a ledger decides over what it holds without copying it into public entries.
+    /// </remarks>
+    internal static LedgerResult Evaluate<TAttempt>(
         in AttemptContext attempt,
         ProtectionRules rules,
-        ReadOnlySpan<AttemptEntry> numberAttempts,
-        ReadOnlySpan<AttemptEntry> leadAttempts,
-        ReadOnlySpan<AttemptEntry> subjectAttempts,
+        ReadOnlySpan<TAttempt> numberAttempts,
+        ReadOnlySpan<TAttempt> leadAttempts,
+        ReadOnlySpan<TAttempt> subjectAttempts,
         ReadOnlySpan<ProtectionBlock> blocks,
         ReadOnlySpan<ProtectionBlock> moreBlocks,
         bool sorted = false)
+        where TAttempt : struct, IAttemptRecord
     {
         var request = attempt.Request;
         var now = attempt.At;
         var reasons = new ReasonCollector();
         foreach (var limit in rules.LimitSpan)
         {
-            ReadOnlySpan<AttemptEntry> span;
+            ReadOnlySpan<TAttempt> span;
             switch (limit.Key)
             {
                 case AttemptKeyKind.Lead:
@@ -154,7 +159,8 @@ public static class ProtectionDecider
         }
     }
 
-    private static bool CheckLimit(CountLimit limit, DialRequest request, Instant now, DateTimeZone calleeZone, ReadOnlySpan<AttemptEntry> attempts, bool sorted, out Instant clearsAt)
+    private static bool CheckLimit<TAttempt>(CountLimit limit, DialRequest request, Instant now, DateTimeZone calleeZone, ReadOnlySpan<TAttempt> attempts, bool sorted, out Instant clearsAt)
+        where TAttempt : struct, IAttemptRecord
     {
         Instant from, to;
         bool rolling = limit.WindowKind == CountWindowKind.Rolling;
@@ -200,7 +206,8 @@ public static class ProtectionDecider
         return true;
     }
 
-    private static bool Counts(CountLimit limit, DialRequest request, in AttemptEntry entry, Instant from, Instant to, bool rolling)
+    private static bool Counts<TAttempt>(CountLimit limit, DialRequest request, in TAttempt entry, Instant from, Instant to, bool rolling)
+        where TAttempt : struct, IAttemptRecord
     {
         var at = entry.RecordedAt;
         if (rolling ? at <= from : at < from || at >= to)
@@ -225,7 +232,8 @@ public static class ProtectionDecider
 
     private static bool SameId(string? a, string? b) => ReferenceEquals(a, b) || string.Equals(a, b, StringComparison.Ordinal);
 
-    private static Instant MthMostRecent(CountLimit limit, DialRequest request, ReadOnlySpan<AttemptEntry> attempts, Instant from, int m)
+    private static Instant MthMostRecent<TAttempt>(CountLimit limit, DialRequest request, ReadOnlySpan<TAttempt> attempts, Instant from, int m)
+        where TAttempt : struct, IAttemptRecord
     {
         // Keep the m most recent counted instants, sorted descending; the last one is the answer.
         Instant[]? rented = null;

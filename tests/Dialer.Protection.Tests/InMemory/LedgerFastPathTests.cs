@@ -40,14 +40,15 @@ public sealed class LedgerFastPathTests
         Prop.ForAll(Cases, c =>
         {
             var rules = new ProtectionRules(c.Limits);
-            var history = c.OffsetsMinutes
-                .Select((m, i) => AttemptEntry.FromRequest(new DialRequest("old-" + i, "lead-" + (i % 3), Phone), T0 + Duration.FromMinutes(m)))
+            var logged = c.OffsetsMinutes
+                .Select((m, i) => new LoggedAttempt(new DialRequest("old-" + i, "lead-" + (i % 3), Phone), 0, T0 + Duration.FromMinutes(m)))
                 .OrderBy(e => e.RecordedAt)
                 .ToArray();
+            var history = logged.Select(e => e.ToEntry()).ToArray();
             var context = new AttemptContext(new DialRequest("new", "lead-x", Phone), T0, DateTimeZoneProviders.Tzdb[c.ZoneId]);
 
             var reference = ProtectionDecider.Decide(context, rules, history.AsSpan(), ReadOnlySpan<ProtectionBlock>.Empty);
-            var reached = InMemoryAttemptLedger.AnyLimitReached(context, rules, history);
+            var reached = InMemoryAttemptLedger.AnyLimitReached(context, rules, logged, new DayBoundsCache());
 
             Assert.True(rules.NumberGlobalOnly);
             Assert.Equal(!reference.IsAllowed, reached);
@@ -148,11 +149,11 @@ public sealed class LedgerFastPathTests
     {
         var rules = new ProtectionRules([CountLimit.DuplicateWindow(Duration.FromMinutes(10))]);
         var context = new AttemptContext(new DialRequest("new", "lead", Phone), T0, DateTimeZoneProviders.Tzdb["America/Chicago"]);
-        AttemptEntry[] atBoundary = [AttemptEntry.FromRequest(new DialRequest("old", "lead", Phone), T0 - Duration.FromMinutes(10))];
-        AttemptEntry[] inside = [AttemptEntry.FromRequest(new DialRequest("old", "lead", Phone), T0 - Duration.FromMinutes(10) + Duration.Epsilon)];
+        LoggedAttempt[] atBoundary = [new(new DialRequest("old", "lead", Phone), 0, T0 - Duration.FromMinutes(10))];
+        LoggedAttempt[] inside = [new(new DialRequest("old", "lead", Phone), 0, T0 - Duration.FromMinutes(10) + Duration.Epsilon)];
 
-        Assert.False(InMemoryAttemptLedger.AnyLimitReached(context, rules, atBoundary));
-        Assert.True(InMemoryAttemptLedger.AnyLimitReached(context, rules, inside));
+        Assert.False(InMemoryAttemptLedger.AnyLimitReached(context, rules, atBoundary, new DayBoundsCache()));
+        Assert.True(InMemoryAttemptLedger.AnyLimitReached(context, rules, inside, new DayBoundsCache()));
     }
 
     [Fact]
