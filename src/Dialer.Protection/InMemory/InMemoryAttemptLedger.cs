@@ -172,7 +172,8 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         var request = attempt.Request;
         var now = attempt.At;
         var idHash = LoggedAttempt.HashId(request.CallId);
-        if (stripe.Numbers.TryGetValue(request.Phone.Value, out var log))
+        ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, request.Phone.Value);
+        if (!Unsafe.IsNullRef(ref log))
         {
             if (log.BlockCount != 0)
             {
@@ -196,8 +197,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         }
         else if (record)
         {
-            log = new KeyLog();
-            stripe.Numbers.Add(request.Phone.Value, log);
+            log = ref CollectionsMarshal.GetValueRefOrAddDefault(stripe.Numbers, request.Phone.Value, out _);
         }
 
         if (!record)
@@ -205,7 +205,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             return FastDecision.Allowed;
         }
 
-        log!.Add(request, idHash, now);
+        log.Add(request, idHash, now);
         recordedAt = now;
         return FastDecision.Recorded;
     }
@@ -245,7 +245,8 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
                 }
 
                 var stripe = NumberStripe(request.Phone);
-                if (!stripe.Numbers.TryGetValue(request.Phone.Value, out var log))
+                ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, request.Phone.Value);
+                if (Unsafe.IsNullRef(ref log))
                 {
                     return new(false);
                 }
@@ -293,7 +294,8 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
     private static bool VoidInNumberLog(Stripe stripe, DialRequest request)
     {
-        if (!stripe.Numbers.TryGetValue(request.Phone.Value, out var log) ||
+        ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, request.Phone.Value);
+        if (Unsafe.IsNullRef(ref log) ||
             log.IndexOf(request.CallId) is not (var position and >= 0) ||
             log.Attempts[position].HasOutcome)
         {
@@ -495,11 +497,11 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
                     continue;
                 }
 
-                var log = location.Log(stripe);
-                if (log is not null && log.RemoveBlock(blockId, out var removed))
+                ref var log = ref location.Log(stripe);
+                if (!Unsafe.IsNullRef(ref log) && log.RemoveBlock(blockId, out var removed))
                 {
                     OnBlockRemoved(removed);
-                    RemoveIfEmpty(stripe, location, log);
+                    RemoveIfEmpty(stripe, location, log.IsEmpty);
                 }
 
                 _blockIndex.TryRemove(blockId, out _);
@@ -520,7 +522,8 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             var stripe = location.Stripe(this);
             lock (stripe.Gate)
             {
-                if (location.Log(stripe) is { } log && log.TryGetBlock(id, out var block) && block.Kind == kind)
+                ref var log = ref location.Log(stripe);
+                if (!Unsafe.IsNullRef(ref log) && log.TryGetBlock(id, out var block) && block.Kind == kind)
                 {
                     result.Add(block);
                 }
@@ -543,8 +546,10 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             lock (stripe.Gate)
             {
                 emptyNumbers.Clear();
-                foreach (var (phone, log) in stripe.Numbers)
+                foreach (var phone in stripe.Numbers.Keys)
                 {
+                    // Values are changed in place (through a ref), which leaves the enumeration valid.
+                    ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, phone);
                     removed += log.TrimBefore(olderThan);
                     removed += log.PurgeBlocks(olderThan, OnBlockPurged);
                     if (log.IsEmpty)
@@ -650,7 +655,9 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         var cutoff = now - Volatile.Read(ref _retention).Span;
         var stripe = NumberStripe(request.Phone);
         var idHash = LoggedAttempt.HashId(request.CallId);
-        if (stripe.Numbers.TryGetValue(request.Phone.Value, out var numberLog) && numberLog.Count > 0)
+        ref var numberLog = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, request.Phone.Value);
+        var hasNumberLog = !Unsafe.IsNullRef(ref numberLog);
+        if (hasNumberLog && numberLog.Count > 0)
         {
             numberLog.TrimBefore(cutoff);
             if (numberLog.IndexOf(request.CallId, idHash) is var position and >= 0)
@@ -659,11 +666,9 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             }
         }
 
-        KeyLog? leadLog = null;
-        KeyLog? subjectLog = null;
         LedgerResult result;
-        if (!readLeads && subject is null && rules.NumberGlobalOnly && (numberLog is null || numberLog.BlockCount == 0) &&
-            !AnyLimitReached(attempt, rules, numberLog is null ? default : numberLog.Attempts, NumberStripe(request.Phone).Days))
+        if (!readLeads && subject is null && rules.NumberGlobalOnly && (!hasNumberLog || numberLog.BlockCount == 0) &&
+            !AnyLimitReached(attempt, rules, hasNumberLog ? numberLog.Attempts : default, stripe.Days))
         {
             // The fused fast path: no blocks, and no limit (all keyed by this number, global) holds its maximum, so the
             // decider would allow; it still runs below whenever some limit is reached, to list every reason.
@@ -671,7 +676,9 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         }
         else
         {
-            result = Evaluate(attempt, rules, numberLog, readLeads, subject, cutoff, out leadLog, out subjectLog);
+            result = hasNumberLog
+                ? Evaluate(attempt, rules, numberLog.Attempts, numberLog.Blocks, readLeads, subject, cutoff)
+                : Evaluate(attempt, rules, default, default, readLeads, subject, cutoff);
         }
 
         if (!result.IsAllowed || !record)
@@ -680,21 +687,15 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         }
 
         var entry = new LoggedAttempt(request, idHash, now);
-        if (numberLog is null)
-        {
-            numberLog = new KeyLog();
-            stripe.Numbers.Add(request.Phone.Value, numberLog);
-        }
-
-        numberLog.Insert(entry);
+        GetOrAdd(stripe.Numbers, request.Phone.Value).Insert(entry);
         if (trackLeads)
         {
-            (leadLog ?? GetOrAdd(KeyStripe(request.LeadId).Leads, request.LeadId)).Insert(entry);
+            GetOrAdd(KeyStripe(request.LeadId).Leads, request.LeadId).Insert(entry);
         }
 
         if (subject is not null)
         {
-            (subjectLog ?? GetOrAdd(KeyStripe(subject).Subjects, subject)).Insert(entry);
+            GetOrAdd(KeyStripe(subject).Subjects, subject).Insert(entry);
         }
 
         return LedgerResult.Recorded(now);
@@ -759,37 +760,41 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         return false;
     }
 
-    private LedgerResult Evaluate(in AttemptContext attempt, ProtectionRules rules, KeyLog? numberLog, bool readLeads, string? subject, Instant cutoff, out KeyLog? leadLog, out KeyLog? subjectLog)
+    private LedgerResult Evaluate(in AttemptContext attempt, ProtectionRules rules, ReadOnlySpan<LoggedAttempt> numberAttempts, ReadOnlySpan<ProtectionBlock> numberBlocks, bool readLeads, string? subject, Instant cutoff)
     {
-        leadLog = null;
-        subjectLog = null;
-        if (readLeads && KeyStripe(attempt.Request.LeadId).Leads.TryGetValue(attempt.Request.LeadId, out leadLog))
+        ReadOnlySpan<LoggedAttempt> leadAttempts = default;
+        ReadOnlySpan<ProtectionBlock> leadBlocks = default;
+        ReadOnlySpan<LoggedAttempt> subjectAttempts = default;
+        if (readLeads)
         {
-            leadLog.TrimBefore(cutoff);
+            ref var leadLog = ref CollectionsMarshal.GetValueRefOrNullRef(KeyStripe(attempt.Request.LeadId).Leads, attempt.Request.LeadId);
+            if (!Unsafe.IsNullRef(ref leadLog))
+            {
+                leadLog.TrimBefore(cutoff);
+                leadAttempts = leadLog.Attempts;
+                leadBlocks = leadLog.Blocks;
+            }
         }
 
-        if (subject is not null && KeyStripe(subject).Subjects.TryGetValue(subject, out subjectLog))
+        if (subject is not null)
         {
-            subjectLog.TrimBefore(cutoff);
+            ref var subjectLog = ref CollectionsMarshal.GetValueRefOrNullRef(KeyStripe(subject).Subjects, subject);
+            if (!Unsafe.IsNullRef(ref subjectLog))
+            {
+                subjectLog.TrimBefore(cutoff);
+                subjectAttempts = subjectLog.Attempts;
+            }
         }
 
-        return ProtectionDecider.Evaluate(
-            attempt,
-            rules,
-            numberLog is null ? default : numberLog.Attempts,
-            leadLog is null ? default : leadLog.Attempts,
-            subjectLog is null ? default : subjectLog.Attempts,
-            numberLog is null ? default : numberLog.Blocks,
-            leadLog is null ? default : leadLog.Blocks,
-            sorted: true);
+        return ProtectionDecider.Evaluate(attempt, rules, numberAttempts, leadAttempts, subjectAttempts, numberBlocks, leadBlocks, sorted: true);
     }
 
     private OutcomeRecordStatus ApplyOutcome(CallOutcome outcome, bool trackLeads, bool trackSubjects)
     {
         var request = outcome.Request;
         var stripe = NumberStripe(request.Phone);
-        if (stripe.Numbers.TryGetValue(request.Phone.Value, out var log) &&
-            log.IndexOf(request.CallId) is var position and >= 0)
+        ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, request.Phone.Value);
+        if (!Unsafe.IsNullRef(ref log) && log.IndexOf(request.CallId) is var position and >= 0)
         {
             var entry = log.Attempts[position];
             OutcomeRecordStatus status;
@@ -835,10 +840,9 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     {
         var location = BlockLocation.Of(block);
         var stripe = location.Stripe(this);
-        var log = location.Target == BlockTarget.Number
-            ? GetOrAdd(stripe.Numbers, location.Phone)
-            : GetOrAdd(stripe.Leads, location.LeadId!);
-        var replaced = log.UpsertBlock(block);
+        var replaced = location.Target == BlockTarget.Number
+            ? GetOrAdd(stripe.Numbers, location.Phone).UpsertBlock(block)
+            : GetOrAdd(stripe.Leads, location.LeadId!).UpsertBlock(block);
         if (!replaced && block.Target == BlockTarget.Lead)
         {
             Interlocked.Increment(ref _leadBlocks);
@@ -866,7 +870,8 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
     private void RemoveOld(Stripe stripe, BlockLocation old, string id)
     {
-        if (old.Log(stripe) is { } log && log.RemoveBlock(id, out var removed))
+        ref var log = ref old.Log(stripe);
+        if (!Unsafe.IsNullRef(ref log) && log.RemoveBlock(id, out var removed))
         {
             OnBlockRemoved(removed);
         }
@@ -893,8 +898,9 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     {
         var removed = 0;
         empty.Clear();
-        foreach (var (key, log) in logs)
+        foreach (var key in logs.Keys)
         {
+            ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(logs, key);
             log.TrimBefore(olderThan);
             removed += log.PurgeBlocks(olderThan, OnBlockPurged);
             if (log.IsEmpty)
@@ -911,9 +917,9 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         return removed;
     }
 
-    private static void RemoveIfEmpty(Stripe stripe, BlockLocation location, KeyLog log)
+    private static void RemoveIfEmpty(Stripe stripe, BlockLocation location, bool isEmpty)
     {
-        if (!log.IsEmpty)
+        if (!isEmpty)
         {
             return;
         }
@@ -930,18 +936,17 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
     private static void RemoveFrom(Dictionary<string, KeyLog> logs, string key, string attemptId)
     {
-        if (logs.TryGetValue(key, out var log) && log.IndexOf(attemptId) is var position and >= 0)
+        ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(logs, key);
+        if (!Unsafe.IsNullRef(ref log) && log.IndexOf(attemptId) is var position and >= 0)
         {
             log.RemoveAt(position);
         }
     }
 
-    private static KeyLog GetOrAdd<TKey>(Dictionary<TKey, KeyLog> logs, TKey key)
-        where TKey : notnull
-    {
-        ref var log = ref CollectionsMarshal.GetValueRefOrAddDefault(logs, key, out _);
-        return log ??= new KeyLog();
-    }
+    /// <summary>The log stored under <paramref name="key"/> (added empty when missing), by reference.</summary>
+    private static ref KeyLog GetOrAdd<TKey>(Dictionary<TKey, KeyLog> logs, TKey key)
+        where TKey : notnull =>
+        ref CollectionsMarshal.GetValueRefOrAddDefault(logs, key, out _);
 
     private static void SortBlocks(List<ProtectionBlock> blocks) =>
         blocks.Sort(static (a, b) => a.CreatedAt != b.CreatedAt ? a.CreatedAt.CompareTo(b.CreatedAt) : string.CompareOrdinal(a.Id, b.Id));
@@ -1082,9 +1087,16 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         public Stripe Stripe(InMemoryAttemptLedger ledger) =>
             Target == BlockTarget.Number ? ledger._stripes[NumberStripeIndex(PhoneNumber.FromValue(Phone))] : ledger.KeyStripe(LeadId!);
 
-        public KeyLog? Log(Stripe stripe) => Target == BlockTarget.Number
-            ? stripe.Numbers.GetValueOrDefault(Phone)
-            : stripe.Leads.GetValueOrDefault(LeadId!);
+        /// <summary>The log the block is stored in, by reference; a null reference when there is none.</summary>
+        public ref KeyLog Log(Stripe stripe)
+        {
+            if (Target == BlockTarget.Number)
+            {
+                return ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, Phone);
+            }
+
+            return ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Leads, LeadId!);
+        }
     }
 
     /// <summary>The retention as one immutable value, so readers get the span without converting nanoseconds.</summary>

@@ -9,36 +9,41 @@ namespace Dialer.Protection;
 /// <see cref="LoggedAttempt"/>s, so counting reads them as a span and trimming the oldest is O(1) per entry. Not
 /// thread-safe: the ledger guards it with its stripe lock.
 /// </summary>
-internal sealed class KeyLog
+/// <remarks>
+/// A mutable struct stored inline in the stripe's dictionaries (so finding a number's attempts is one dictionary probe,
+/// not a probe and a pointer chase) and always used through a <c>ref</c> to the dictionary's value; a copy may be read
+/// but changing one changes nothing stored. <c>default</c> is an empty log (its arrays are created on first use).
+/// </remarks>
+internal struct KeyLog
 {
-    private LoggedAttempt[] _items = [];
+    private LoggedAttempt[]? _items;
     private int _start;
     private int _count;
-    private ProtectionBlock[] _blocks = [];
+    private ProtectionBlock[]? _blocks;
     private int _blockCount;
 
     /// <summary>The attempts, oldest first.</summary>
-    public ReadOnlySpan<LoggedAttempt> Attempts => new(_items, _start, _count);
+    public readonly ReadOnlySpan<LoggedAttempt> Attempts => new(_items, _start, _count);
 
-    public ReadOnlySpan<ProtectionBlock> Blocks => new(_blocks, 0, _blockCount);
+    public readonly ReadOnlySpan<ProtectionBlock> Blocks => new(_blocks, 0, _blockCount);
 
-    public int Count => _count;
+    public readonly int Count => _count;
 
-    public int BlockCount => _blockCount;
+    public readonly int BlockCount => _blockCount;
 
-    public bool IsEmpty => _count == 0 && _blockCount == 0;
+    public readonly bool IsEmpty => _count == 0 && _blockCount == 0;
 
     /// <summary>The length of the attempts array (for the memory tests).</summary>
-    public int Capacity => _items.Length;
+    public readonly int Capacity => _items?.Length ?? 0;
 
     /// <summary>The public entry of the attempt at <paramref name="position"/> (in <see cref="Attempts"/>).</summary>
-    public AttemptEntry EntryAt(int position) => _items[_start + position].ToEntry();
+    public readonly AttemptEntry EntryAt(int position) => Attempts[position].ToEntry();
 
     /// <summary>Removes attempts recorded before <paramref name="cutoff"/>.</summary>
     public int TrimBefore(Instant cutoff)
     {
         var removed = 0;
-        while (_count > 0 && _items[_start].RecordedAt < cutoff)
+        while (_count > 0 && _items![_start].RecordedAt < cutoff)
         {
             _items[_start] = default;
             _start++;
@@ -58,7 +63,7 @@ internal sealed class KeyLog
     public void Add(DialRequest request, int idHash, Instant recordedAt)
     {
         var i = MakeSlot(recordedAt);
-        ref var slot = ref _items[i];
+        ref var slot = ref _items![i];
         slot.Request = request;
         slot.RecordedAt = recordedAt;
         slot.IdHash = idHash;
@@ -69,7 +74,7 @@ internal sealed class KeyLog
     {
         // MakeSlot may replace the array: index it only afterwards.
         var i = MakeSlot(attempt.RecordedAt);
-        _items[i] = attempt;
+        _items![i] = attempt;
     }
 
     /// <summary>
@@ -78,21 +83,22 @@ internal sealed class KeyLog
     /// </summary>
     private int MakeSlot(Instant recordedAt)
     {
-        if (_start + _count == _items.Length)
+        if (_items is null || _start + _count == _items.Length)
         {
             MakeRoom();
         }
 
+        var items = _items!;
         var i = _start + _count;
-        while (i > _start && _items[i - 1].RecordedAt > recordedAt)
+        while (i > _start && items[i - 1].RecordedAt > recordedAt)
         {
-            _items[i] = _items[i - 1];
+            items[i] = items[i - 1];
             i--;
         }
 
         if (i != _start + _count)
         {
-            _items[i] = default;
+            items[i] = default;
         }
 
         _count++;
@@ -100,12 +106,12 @@ internal sealed class KeyLog
     }
 
     /// <summary>The position (in <see cref="Attempts"/>) of the attempt with this id, or -1.</summary>
-    public int IndexOf(string attemptId) => IndexOf(attemptId, LoggedAttempt.HashId(attemptId));
+    public readonly int IndexOf(string attemptId) => IndexOf(attemptId, LoggedAttempt.HashId(attemptId));
 
     /// <summary>The position (in <see cref="Attempts"/>) of the attempt with this id and id hash, or -1.</summary>
-    public int IndexOf(string attemptId, int idHash)
+    public readonly int IndexOf(string attemptId, int idHash)
     {
-        var items = _items;
+        var items = _items!;
         for (var i = _start + _count - 1; i >= _start; i--)
         {
             if (items[i].IdHash == idHash && string.Equals(items[i].Request.CallId, attemptId, StringComparison.Ordinal))
@@ -119,14 +125,15 @@ internal sealed class KeyLog
 
     /// <summary>Sets the outcome of the attempt at <paramref name="position"/> (in <see cref="Attempts"/>).</summary>
     public void SetOutcome(int position, Disposition disposition, Instant occurredAt) =>
-        _items[_start + position].SetOutcome(disposition, occurredAt);
+        _items![_start + position].SetOutcome(disposition, occurredAt);
 
     public void RemoveAt(int position)
     {
+        var items = _items!;
         var i = _start + position;
         var end = _start + _count - 1;
-        Array.Copy(_items, i + 1, _items, i, end - i);
-        _items[end] = default;
+        Array.Copy(items, i + 1, items, i, end - i);
+        items[end] = default;
         _count--;
         if (_count == 0)
         {
@@ -139,16 +146,16 @@ internal sealed class KeyLog
     {
         for (var i = 0; i < _blockCount; i++)
         {
-            if (string.Equals(_blocks[i].Id, block.Id, StringComparison.Ordinal))
+            if (string.Equals(_blocks![i].Id, block.Id, StringComparison.Ordinal))
             {
                 _blocks[i] = block;
                 return true;
             }
         }
 
-        if (_blockCount == _blocks.Length)
+        if (_blocks is null || _blockCount == _blocks.Length)
         {
-            Array.Resize(ref _blocks, Math.Max(2, _blocks.Length * 2));
+            Array.Resize(ref _blocks, Math.Max(2, (_blocks?.Length ?? 0) * 2));
         }
 
         _blocks[_blockCount++] = block;
@@ -159,7 +166,7 @@ internal sealed class KeyLog
     {
         for (var i = 0; i < _blockCount; i++)
         {
-            if (string.Equals(_blocks[i].Id, blockId, StringComparison.Ordinal))
+            if (string.Equals(_blocks![i].Id, blockId, StringComparison.Ordinal))
             {
                 removed = _blocks[i];
                 RemoveBlockAt(i);
@@ -171,11 +178,11 @@ internal sealed class KeyLog
         return false;
     }
 
-    public bool TryGetBlock(string blockId, out ProtectionBlock block)
+    public readonly bool TryGetBlock(string blockId, out ProtectionBlock block)
     {
         for (var i = 0; i < _blockCount; i++)
         {
-            if (string.Equals(_blocks[i].Id, blockId, StringComparison.Ordinal))
+            if (string.Equals(_blocks![i].Id, blockId, StringComparison.Ordinal))
             {
                 block = _blocks[i];
                 return true;
@@ -192,7 +199,7 @@ internal sealed class KeyLog
         var removed = 0;
         for (var i = _blockCount - 1; i >= 0; i--)
         {
-            if (_blocks[i].Until is { } until && until < olderThan)
+            if (_blocks![i].Until is { } until && until < olderThan)
             {
                 onRemoved(_blocks[i]);
                 RemoveBlockAt(i);
@@ -205,24 +212,26 @@ internal sealed class KeyLog
 
     private void RemoveBlockAt(int i)
     {
-        Array.Copy(_blocks, i + 1, _blocks, i, _blockCount - i - 1);
-        _blocks[--_blockCount] = default;
+        var blocks = _blocks!;
+        Array.Copy(blocks, i + 1, blocks, i, _blockCount - i - 1);
+        blocks[--_blockCount] = default;
     }
 
     private void MakeRoom()
     {
-        if (_start > 0 && _count <= _items.Length / 2)
+        var items = _items ?? [];
+        if (_start > 0 && _count <= items.Length / 2)
         {
-            Array.Copy(_items, _start, _items, 0, _count);
-            Array.Clear(_items, _count, _start);
+            Array.Copy(items, _start, items, 0, _count);
+            Array.Clear(items, _count, _start);
             _start = 0;
             return;
         }
 
         // Start with room for one attempt (most numbers hold one or two inside the horizon) and double from there.
-        var length = Math.Max(1, _items.Length * 2);
+        var length = Math.Max(1, items.Length * 2);
         var bigger = new LoggedAttempt[length];
-        Array.Copy(_items, _start, bigger, 0, _count);
+        Array.Copy(items, _start, bigger, 0, _count);
         _items = bigger;
         _start = 0;
     }
