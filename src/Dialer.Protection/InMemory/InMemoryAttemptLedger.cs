@@ -119,20 +119,12 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             var stripe = NumberStripe(attempt.Request.Phone);
             var decision = FastDecision.Declined;
             var recordedAt = default(Instant);
-            var full = default(LedgerResult);
-            var decided = false;
             lock (stripe.Gate)
             {
                 // Tracking may have started meanwhile: then the general path below locks the lead's and subject's stripes.
                 if (!_trackLeads && !_trackSubjects)
                 {
                     decision = FastLocked(stripe, attempt, rules, record, out recordedAt);
-                    if (decision == FastDecision.Declined)
-                    {
-                        // A block or a reached limit: the reference decider lists every reason, under the same lock.
-                        full = NumberOnlyLocked(attempt, rules, record);
-                        decided = true;
-                    }
                 }
             }
 
@@ -141,20 +133,13 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
                 // One construction site, so the result is built once, in place.
                 return new(LedgerResult.Create((LedgerStatus)decision, attempt.At, recordedAt));
             }
-
-            if (decided)
-            {
-                return new(full);
-            }
         }
 
+        // Declined (a block on the number, a reached limit, or rules the fast path does not take): the full path decides
+        // afresh under its locks, with the reference decider listing every reason. It is out of line so that none of
+        // its temporaries are zeroed on every fast-path call.
         return Slow(attempt, rules, record, cancellationToken);
     }
-
-    // Out of line, so the fast path's frame holds none of the decider's temporaries.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private LedgerResult NumberOnlyLocked(in AttemptContext attempt, ProtectionRules rules, bool record) =>
-        CheckAndRecordLocked(attempt, rules, record, readLeads: false, trackLeads: false, subject: null);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ValueTask<LedgerResult> Slow(AttemptContext attempt, ProtectionRules rules, bool record, CancellationToken cancellationToken) =>
