@@ -111,6 +111,11 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         attempt.EnsureValid(nameof(attempt));
         ArgumentNullException.ThrowIfNull(rules);
         cancellationToken.ThrowIfCancellationRequested();
+        if (!UnixNanoseconds.InRange(attempt.At))
+        {
+            throw new ArgumentOutOfRangeException(nameof(attempt), attempt.At, $"attempt.At = {attempt.At} is outside the instants the in-memory ledger stores ({UnixNanoseconds.Min} to {UnixNanoseconds.Max}).");
+        }
+
         if (rules.NumberGlobalOnly && !_trackLeads && !_trackSubjects && Volatile.Read(ref _leadBlocks) == 0 &&
             rules.Horizon <= Volatile.Read(ref _retention).Span)
         {
@@ -155,9 +160,9 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     {
         recordedAt = default;
         var request = attempt.Request;
-        var now = attempt.At;
+        var now = UnixNanoseconds.From(attempt.At);
         var idHash = LoggedAttempt.HashId(request.CallId);
-        ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, request.Phone.Value);
+        ref var log = ref stripe.Numbers.Find(request.Phone.Value);
         if (!Unsafe.IsNullRef(ref log))
         {
             if (log.BlockCount != 0)
@@ -167,14 +172,14 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
             if (log.Count > 0)
             {
-                log.TrimBefore(now - Volatile.Read(ref _retention).Span);
+                log.TrimBefore(UnixNanoseconds.Minus(now, Volatile.Read(ref _retention).Nanoseconds));
                 if (log.IndexOf(request.CallId, idHash) is var position and >= 0)
                 {
                     recordedAt = log.Attempts[position].RecordedAt;
                     return FastDecision.AlreadyRecorded;
                 }
 
-                if (AnyLimitReached(attempt, rules, log.Attempts, stripe.Days))
+                if (AnyLimitReached(attempt, now, rules, log.Attempts, stripe.Days))
                 {
                     return FastDecision.Declined;
                 }
@@ -182,7 +187,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         }
         else if (record)
         {
-            log = ref CollectionsMarshal.GetValueRefOrAddDefault(stripe.Numbers, request.Phone.Value, out _);
+            log = ref stripe.Numbers.GetOrAdd(request.Phone.Value);
         }
 
         if (!record)
@@ -191,7 +196,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         }
 
         log.Add(request, idHash, now);
-        recordedAt = now;
+        recordedAt = attempt.At;
         return FastDecision.Recorded;
     }
 
@@ -230,7 +235,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
                 }
 
                 var stripe = NumberStripe(request.Phone);
-                ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, request.Phone.Value);
+                ref var log = ref stripe.Numbers.Find(request.Phone.Value);
                 if (Unsafe.IsNullRef(ref log))
                 {
                     return new(false);
@@ -279,7 +284,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
     private static bool VoidInNumberLog(Stripe stripe, DialRequest request)
     {
-        ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, request.Phone.Value);
+        ref var log = ref stripe.Numbers.Find(request.Phone.Value);
         if (Unsafe.IsNullRef(ref log) ||
             log.IndexOf(request.CallId) is not (var position and >= 0) ||
             log.Attempts[position].HasOutcome)
@@ -368,7 +373,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         {
             lock (stripe.Gate)
             {
-                foreach (var log in stripe.Numbers.Values)
+                foreach (ref var log in stripe.Numbers)
                 {
                     if (log.IndexOf(attemptId, hash) is var position and >= 0)
                     {
@@ -390,7 +395,8 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         var result = new List<AttemptEntry>();
         lock (stripe.Gate)
         {
-            if (stripe.Numbers.TryGetValue(phone.Value, out var log))
+            ref var log = ref stripe.Numbers.Find(phone.Value);
+            if (!Unsafe.IsNullRef(ref log))
             {
                 foreach (ref readonly var recorded in log.Attempts)
                 {
@@ -415,7 +421,8 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         var stripe = NumberStripe(phone);
         lock (stripe.Gate)
         {
-            if (stripe.Numbers.TryGetValue(phone.Value, out var log))
+            ref var log = ref stripe.Numbers.Find(phone.Value);
+            if (!Unsafe.IsNullRef(ref log))
             {
                 result.AddRange(log.Blocks);
             }
@@ -531,15 +538,16 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             lock (stripe.Gate)
             {
                 emptyNumbers.Clear();
-                foreach (var phone in stripe.Numbers.Keys)
+                var numbers = stripe.Numbers.GetEnumerator();
+                while (numbers.MoveNext())
                 {
-                    // Values are changed in place (through a ref), which leaves the enumeration valid.
-                    ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, phone);
-                    removed += log.TrimBefore(olderThan);
+                    // Logs are changed in place; numbers are removed only after the walk.
+                    ref var log = ref numbers.Current;
+                    removed += log.TrimBefore(UnixNanoseconds.Clamp(olderThan));
                     removed += log.PurgeBlocks(olderThan, OnBlockPurged);
                     if (log.IsEmpty)
                     {
-                        emptyNumbers.Add(phone);
+                        emptyNumbers.Add(numbers.Key);
                     }
                 }
 
@@ -637,10 +645,11 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     {
         var request = attempt.Request;
         var now = attempt.At;
-        var cutoff = now - Volatile.Read(ref _retention).Span;
+        var nowNs = UnixNanoseconds.From(now);
+        var cutoff = UnixNanoseconds.Minus(nowNs, Volatile.Read(ref _retention).Nanoseconds);
         var stripe = NumberStripe(request.Phone);
         var idHash = LoggedAttempt.HashId(request.CallId);
-        ref var numberLog = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, request.Phone.Value);
+        ref var numberLog = ref stripe.Numbers.Find(request.Phone.Value);
         var hasNumberLog = !Unsafe.IsNullRef(ref numberLog);
         if (hasNumberLog && numberLog.Count > 0)
         {
@@ -653,7 +662,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
         LedgerResult result;
         if (!readLeads && subject is null && rules.NumberGlobalOnly && (!hasNumberLog || numberLog.BlockCount == 0) &&
-            !AnyLimitReached(attempt, rules, hasNumberLog ? numberLog.Attempts : default, stripe.Days))
+            !AnyLimitReached(attempt, nowNs, rules, hasNumberLog ? numberLog.Attempts : default, stripe.Days))
         {
             // The fused fast path: no blocks, and no limit (all keyed by this number, global) holds its maximum, so the
             // decider would allow; it still runs below whenever some limit is reached, to list every reason.
@@ -671,8 +680,8 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             return result;
         }
 
-        var entry = new LoggedAttempt(request, idHash, now);
-        GetOrAdd(stripe.Numbers, request.Phone.Value).Insert(entry);
+        var entry = new LoggedAttempt(request, idHash, nowNs);
+        stripe.Numbers.GetOrAdd(request.Phone.Value).Insert(entry);
         if (trackLeads)
         {
             GetOrAdd(KeyStripe(request.LeadId).Leads, request.LeadId).Insert(entry);
@@ -692,14 +701,13 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     /// recorded instant), i.e. exactly when <see cref="ProtectionDecider"/> would give a limit reason. Every entry of a
     /// number's log shares the number, so counting is comparing instants from the newest entry back.
     /// </summary>
-    internal static bool AnyLimitReached(in AttemptContext attempt, ProtectionRules rules, ReadOnlySpan<LoggedAttempt> entries, DayBoundsCache days)
+    internal static bool AnyLimitReached(in AttemptContext attempt, long now, ProtectionRules rules, ReadOnlySpan<LoggedAttempt> entries, DayBoundsCache days)
     {
         if (entries.IsEmpty)
         {
             return false;
         }
 
-        var now = attempt.At;
         foreach (var limit in rules.LimitSpan)
         {
             var max = limit.MaxCount;
@@ -712,18 +720,18 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             if (limit.WindowKind == CountWindowKind.Rolling)
             {
                 // (now - window, ∞): later attempts recorded by another caller count too.
-                var from = now - limit.Window;
-                for (var i = entries.Length - 1; i >= 0 && entries[i].RecordedAt > from && count < max; i--)
+                var from = UnixNanoseconds.Minus(now, limit.WindowNanoseconds);
+                for (var i = entries.Length - 1; i >= 0 && entries[i].RecordedAtNs > from && count < max; i--)
                 {
                     count++;
                 }
             }
             else
             {
-                var (start, end) = days.Get(limit.Zone ?? attempt.CalleeZone, now);
+                var (start, end) = days.Get(limit.Zone ?? attempt.CalleeZone, attempt.At, now);
                 for (var i = entries.Length - 1; i >= 0 && count < max; i--)
                 {
-                    var at = entries[i].RecordedAt;
+                    var at = entries[i].RecordedAtNs;
                     if (at < start)
                     {
                         break;
@@ -745,7 +753,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         return false;
     }
 
-    private LedgerResult Evaluate(in AttemptContext attempt, ProtectionRules rules, ReadOnlySpan<LoggedAttempt> numberAttempts, ReadOnlySpan<ProtectionBlock> numberBlocks, bool readLeads, string? subject, Instant cutoff)
+    private LedgerResult Evaluate(in AttemptContext attempt, ProtectionRules rules, ReadOnlySpan<LoggedAttempt> numberAttempts, ReadOnlySpan<ProtectionBlock> numberBlocks, bool readLeads, string? subject, long cutoff)
     {
         ReadOnlySpan<LoggedAttempt> leadAttempts = default;
         ReadOnlySpan<ProtectionBlock> leadBlocks = default;
@@ -778,7 +786,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     {
         var request = outcome.Request;
         var stripe = NumberStripe(request.Phone);
-        ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, request.Phone.Value);
+        ref var log = ref stripe.Numbers.Find(request.Phone.Value);
         if (!Unsafe.IsNullRef(ref log) && log.IndexOf(request.CallId) is var position and >= 0)
         {
             var entry = log.Attempts[position];
@@ -801,9 +809,14 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         }
 
         // The call happened but the ledger does not hold it: record it at the outcome's instant so it counts.
-        var added = new LoggedAttempt(request, LoggedAttempt.HashId(request.CallId), outcome.OccurredAt);
+        if (!UnixNanoseconds.InRange(outcome.OccurredAt))
+        {
+            throw new ArgumentOutOfRangeException(nameof(outcome), outcome.OccurredAt, $"outcome.OccurredAt = {outcome.OccurredAt} is outside the instants the in-memory ledger stores ({UnixNanoseconds.Min} to {UnixNanoseconds.Max}).");
+        }
+
+        var added = new LoggedAttempt(request, LoggedAttempt.HashId(request.CallId), UnixNanoseconds.From(outcome.OccurredAt));
         added.SetOutcome(outcome.Disposition, outcome.OccurredAt);
-        GetOrAdd(stripe.Numbers, request.Phone.Value).Insert(added);
+        stripe.Numbers.GetOrAdd(request.Phone.Value).Insert(added);
         if (trackLeads)
         {
             GetOrAdd(KeyStripe(request.LeadId).Leads, request.LeadId).Insert(added);
@@ -826,7 +839,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         var location = BlockLocation.Of(block);
         var stripe = location.Stripe(this);
         var replaced = location.Target == BlockTarget.Number
-            ? GetOrAdd(stripe.Numbers, location.Phone).UpsertBlock(block)
+            ? stripe.Numbers.GetOrAdd(location.Phone).UpsertBlock(block)
             : GetOrAdd(stripe.Leads, location.LeadId!).UpsertBlock(block);
         if (!replaced && block.Target == BlockTarget.Lead)
         {
@@ -886,7 +899,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         foreach (var key in logs.Keys)
         {
             ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(logs, key);
-            log.TrimBefore(olderThan);
+            log.TrimBefore(UnixNanoseconds.Clamp(olderThan));
             removed += log.PurgeBlocks(olderThan, OnBlockPurged);
             if (log.IsEmpty)
             {
@@ -965,7 +978,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
             foreach (var stripe in _stripes)
             {
-                foreach (var log in stripe.Numbers.Values)
+                foreach (ref var log in stripe.Numbers)
                 {
                     foreach (ref readonly var entry in log.Attempts)
                     {
@@ -1077,7 +1090,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         {
             if (Target == BlockTarget.Number)
             {
-                return ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, Phone);
+                return ref stripe.Numbers.Find(Phone);
             }
 
             return ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Leads, LeadId!);
@@ -1088,6 +1101,8 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     private sealed class RetentionValue(Duration span)
     {
         public Duration Span { get; } = span;
+
+        public long Nanoseconds { get; } = UnixNanoseconds.Of(span);
     }
 
     /// <summary>One lock and the state of the keys that hash to it.</summary>
@@ -1095,7 +1110,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     {
         public Lock Gate { get; } = new();
 
-        public Dictionary<ulong, KeyLog> Numbers { get; } = [];
+        public NumberTable Numbers { get; } = new();
 
         public Dictionary<string, KeyLog> Leads { get; } = new(StringComparer.Ordinal);
 
