@@ -13,21 +13,18 @@ internal sealed class DayBoundsCache
     private const int Slots = 8;
     private readonly Slot[] _slots = new Slot[Slots];
 
-    /// <summary>
-    /// [start of the local day of <paramref name="at"/> in <paramref name="zone"/>, start of the next day), in
-    /// <see cref="UnixNanoseconds"/> (clamped); <paramref name="atNs"/> is <paramref name="at"/> in the same unit.
-    /// </summary>
-    public (long Start, long End) Get(DateTimeZone zone, Instant at, long atNs)
+    /// <summary>[start of the local day of <paramref name="at"/> in <paramref name="zone"/>, start of the next day).</summary>
+    public (Instant Start, Instant End) Get(DateTimeZone zone, Instant at)
     {
         ref var slot = ref _slots[RuntimeHelpers.GetHashCode(zone) & (Slots - 1)];
-        if (!ReferenceEquals(slot.Zone, zone) || atNs < slot.Start || atNs >= slot.End)
+        if (!ReferenceEquals(slot.Zone, zone) || at < slot.Start || at >= slot.End)
         {
             var (start, end) = ProtectionDecider.LocalDayBounds(zone, at);
-            slot = new Slot(zone, UnixNanoseconds.Clamp(start), UnixNanoseconds.Clamp(end));
+            slot = new Slot(zone, start, end);
         }
 
         return (slot.Start, slot.End);
     }
 
-    private readonly record struct Slot(DateTimeZone? Zone, long Start, long End);
+    private readonly record struct Slot(DateTimeZone? Zone, Instant Start, Instant End);
 }

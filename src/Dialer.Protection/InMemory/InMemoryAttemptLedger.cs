@@ -111,11 +111,6 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         attempt.EnsureValid(nameof(attempt));
         ArgumentNullException.ThrowIfNull(rules);
         cancellationToken.ThrowIfCancellationRequested();
-        if (!UnixNanoseconds.InRange(attempt.At))
-        {
-            throw new ArgumentOutOfRangeException(nameof(attempt), attempt.At, $"attempt.At = {attempt.At} is outside the instants the in-memory ledger stores ({UnixNanoseconds.Min} to {UnixNanoseconds.Max}).");
-        }
-
         if (rules.NumberGlobalOnly && !_trackLeads && !_trackSubjects && Volatile.Read(ref _leadBlocks) == 0 &&
             rules.Horizon <= Volatile.Read(ref _retention).Span)
         {
@@ -160,9 +155,9 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     {
         recordedAt = default;
         var request = attempt.Request;
-        var now = UnixNanoseconds.From(attempt.At);
+        var now = attempt.At;
         var idHash = LoggedAttempt.HashId(request.CallId);
-        ref var log = ref stripe.Numbers.Find(request.Phone.Value);
+        ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, request.Phone.Value);
         if (!Unsafe.IsNullRef(ref log))
         {
             if (log.BlockCount != 0)
@@ -172,14 +167,14 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
             if (log.Count > 0)
             {
-                log.TrimBefore(UnixNanoseconds.Minus(now, Volatile.Read(ref _retention).Nanoseconds));
+                log.TrimBefore(now - Volatile.Read(ref _retention).Span);
                 if (log.IndexOf(request.CallId, idHash) is var position and >= 0)
                 {
                     recordedAt = log.Attempts[position].RecordedAt;
                     return FastDecision.AlreadyRecorded;
                 }
 
-                if (AnyLimitReached(attempt, now, rules, log.Attempts, stripe.Days))
+                if (AnyLimitReached(attempt, rules, log.Attempts, stripe.Days))
                 {
                     return FastDecision.Declined;
                 }
@@ -187,7 +182,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         }
         else if (record)
         {
-            log = ref stripe.Numbers.GetOrAdd(request.Phone.Value);
+            log = ref CollectionsMarshal.GetValueRefOrAddDefault(stripe.Numbers, request.Phone.Value, out _);
         }
 
         if (!record)
@@ -196,7 +191,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         }
 
         log.Add(request, idHash, now);
-        recordedAt = attempt.At;
+        recordedAt = now;
         return FastDecision.Recorded;
     }
 
@@ -235,7 +230,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
                 }
 
                 var stripe = NumberStripe(request.Phone);
-                ref var log = ref stripe.Numbers.Find(request.Phone.Value);
+                ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, request.Phone.Value);
                 if (Unsafe.IsNullRef(ref log))
                 {
                     return new(false);
@@ -284,7 +279,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
     private static bool VoidInNumberLog(Stripe stripe, DialRequest request)
     {
-        ref var log = ref stripe.Numbers.Find(request.Phone.Value);
+        ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, request.Phone.Value);
         if (Unsafe.IsNullRef(ref log) ||
             log.IndexOf(request.CallId) is not (var position and >= 0) ||
             log.Attempts[position].HasOutcome)
@@ -373,7 +368,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         {
             lock (stripe.Gate)
             {
-                foreach (ref var log in stripe.Numbers)
+                foreach (var log in stripe.Numbers.Values)
                 {
                     if (log.IndexOf(attemptId, hash) is var position and >= 0)
                     {
@@ -395,8 +390,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         var result = new List<AttemptEntry>();
         lock (stripe.Gate)
         {
-            ref var log = ref stripe.Numbers.Find(phone.Value);
-            if (!Unsafe.IsNullRef(ref log))
+            if (stripe.Numbers.TryGetValue(phone.Value, out var log))
             {
                 foreach (ref readonly var recorded in log.Attempts)
                 {
@@ -421,8 +415,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         var stripe = NumberStripe(phone);
         lock (stripe.Gate)
         {
-            ref var log = ref stripe.Numbers.Find(phone.Value);
-            if (!Unsafe.IsNullRef(ref log))
+            if (stripe.Numbers.TryGetValue(phone.Value, out var log))
             {
                 result.AddRange(log.Blocks);
             }
@@ -538,16 +531,15 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             lock (stripe.Gate)
             {
                 emptyNumbers.Clear();
-                var numbers = stripe.Numbers.GetEnumerator();
-                while (numbers.MoveNext())
+                foreach (var phone in stripe.Numbers.Keys)
                 {
-                    // Logs are changed in place; numbers are removed only after the walk.
-                    ref var log = ref numbers.Current;
-                    removed += log.TrimBefore(UnixNanoseconds.Clamp(olderThan));
+                    // Values are changed in place (through a ref), which leaves the enumeration valid.
+                    ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, phone);
+                    removed += log.TrimBefore(olderThan);
                     removed += log.PurgeBlocks(olderThan, OnBlockPurged);
                     if (log.IsEmpty)
                     {
-                        emptyNumbers.Add(numbers.Key);
+                        emptyNumbers.Add(phone);
                     }
                 }
 
@@ -645,11 +637,10 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     {
         var request = attempt.Request;
         var now = attempt.At;
-        var nowNs = UnixNanoseconds.From(now);
-        var cutoff = UnixNanoseconds.Minus(nowNs, Volatile.Read(ref _retention).Nanoseconds);
+        var cutoff = now - Volatile.Read(ref _retention).Span;
         var stripe = NumberStripe(request.Phone);
         var idHash = LoggedAttempt.HashId(request.CallId);
-        ref var numberLog = ref stripe.Numbers.Find(request.Phone.Value);
+        ref var numberLog = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, request.Phone.Value);
         var hasNumberLog = !Unsafe.IsNullRef(ref numberLog);
         if (hasNumberLog && numberLog.Count > 0)
         {
@@ -662,7 +653,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
         LedgerResult result;
         if (!readLeads && subject is null && rules.NumberGlobalOnly && (!hasNumberLog || numberLog.BlockCount == 0) &&
-            !AnyLimitReached(attempt, nowNs, rules, hasNumberLog ? numberLog.Attempts : default, stripe.Days))
+            !AnyLimitReached(attempt, rules, hasNumberLog ? numberLog.Attempts : default, stripe.Days))
         {
             // The fused fast path: no blocks, and no limit (all keyed by this number, global) holds its maximum, so the
             // decider would allow; it still runs below whenever some limit is reached, to list every reason.
@@ -680,8 +671,8 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             return result;
         }
 
-        var entry = new LoggedAttempt(request, idHash, nowNs);
-        stripe.Numbers.GetOrAdd(request.Phone.Value).Insert(entry);
+        var entry = new LoggedAttempt(request, idHash, now);
+        GetOrAdd(stripe.Numbers, request.Phone.Value).Insert(entry);
         if (trackLeads)
         {
             GetOrAdd(KeyStripe(request.LeadId).Leads, request.LeadId).Insert(entry);
@@ -701,13 +692,14 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     /// recorded instant), i.e. exactly when <see cref="ProtectionDecider"/> would give a limit reason. Every entry of a
     /// number's log shares the number, so counting is comparing instants from the newest entry back.
     /// </summary>
-    internal static bool AnyLimitReached(in AttemptContext attempt, long now, ProtectionRules rules, ReadOnlySpan<LoggedAttempt> entries, DayBoundsCache days)
+    internal static bool AnyLimitReached(in AttemptContext attempt, ProtectionRules rules, ReadOnlySpan<LoggedAttempt> entries, DayBoundsCache days)
     {
         if (entries.IsEmpty)
         {
             return false;
         }
 
+        var now = attempt.At;
         foreach (var limit in rules.LimitSpan)
         {
             var max = limit.MaxCount;
@@ -720,18 +712,18 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             if (limit.WindowKind == CountWindowKind.Rolling)
             {
                 // (now - window, ∞): later attempts recorded by another caller count too.
-                var from = UnixNanoseconds.Minus(now, limit.WindowNanoseconds);
-                for (var i = entries.Length - 1; i >= 0 && entries[i].RecordedAtNs > from && count < max; i--)
+                var from = now - limit.Window;
+                for (var i = entries.Length - 1; i >= 0 && entries[i].RecordedAt > from && count < max; i--)
                 {
                     count++;
                 }
             }
             else
             {
-                var (start, end) = days.Get(limit.Zone ?? attempt.CalleeZone, attempt.At, now);
+                var (start, end) = days.Get(limit.Zone ?? attempt.CalleeZone, now);
                 for (var i = entries.Length - 1; i >= 0 && count < max; i--)
                 {
-                    var at = entries[i].RecordedAtNs;
+                    var at = entries[i].RecordedAt;
                     if (at < start)
                     {
                         break;
@@ -753,7 +745,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         return false;
     }
 
-    private LedgerResult Evaluate(in AttemptContext attempt, ProtectionRules rules, ReadOnlySpan<LoggedAttempt> numberAttempts, ReadOnlySpan<ProtectionBlock> numberBlocks, bool readLeads, string? subject, long cutoff)
+    private LedgerResult Evaluate(in AttemptContext attempt, ProtectionRules rules, ReadOnlySpan<LoggedAttempt> numberAttempts, ReadOnlySpan<ProtectionBlock> numberBlocks, bool readLeads, string? subject, Instant cutoff)
     {
         ReadOnlySpan<LoggedAttempt> leadAttempts = default;
         ReadOnlySpan<ProtectionBlock> leadBlocks = default;
@@ -786,7 +778,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     {
         var request = outcome.Request;
         var stripe = NumberStripe(request.Phone);
-        ref var log = ref stripe.Numbers.Find(request.Phone.Value);
+        ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, request.Phone.Value);
         if (!Unsafe.IsNullRef(ref log) && log.IndexOf(request.CallId) is var position and >= 0)
         {
             var entry = log.Attempts[position];
@@ -809,14 +801,9 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         }
 
         // The call happened but the ledger does not hold it: record it at the outcome's instant so it counts.
-        if (!UnixNanoseconds.InRange(outcome.OccurredAt))
-        {
-            throw new ArgumentOutOfRangeException(nameof(outcome), outcome.OccurredAt, $"outcome.OccurredAt = {outcome.OccurredAt} is outside the instants the in-memory ledger stores ({UnixNanoseconds.Min} to {UnixNanoseconds.Max}).");
-        }
-
-        var added = new LoggedAttempt(request, LoggedAttempt.HashId(request.CallId), UnixNanoseconds.From(outcome.OccurredAt));
+        var added = new LoggedAttempt(request, LoggedAttempt.HashId(request.CallId), outcome.OccurredAt);
         added.SetOutcome(outcome.Disposition, outcome.OccurredAt);
-        stripe.Numbers.GetOrAdd(request.Phone.Value).Insert(added);
+        GetOrAdd(stripe.Numbers, request.Phone.Value).Insert(added);
         if (trackLeads)
         {
             GetOrAdd(KeyStripe(request.LeadId).Leads, request.LeadId).Insert(added);
@@ -839,7 +826,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         var location = BlockLocation.Of(block);
         var stripe = location.Stripe(this);
         var replaced = location.Target == BlockTarget.Number
-            ? stripe.Numbers.GetOrAdd(location.Phone).UpsertBlock(block)
+            ? GetOrAdd(stripe.Numbers, location.Phone).UpsertBlock(block)
             : GetOrAdd(stripe.Leads, location.LeadId!).UpsertBlock(block);
         if (!replaced && block.Target == BlockTarget.Lead)
         {
@@ -899,7 +886,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         foreach (var key in logs.Keys)
         {
             ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(logs, key);
-            log.TrimBefore(UnixNanoseconds.Clamp(olderThan));
+            log.TrimBefore(olderThan);
             removed += log.PurgeBlocks(olderThan, OnBlockPurged);
             if (log.IsEmpty)
             {
@@ -978,7 +965,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
             foreach (var stripe in _stripes)
             {
-                foreach (ref var log in stripe.Numbers)
+                foreach (var log in stripe.Numbers.Values)
                 {
                     foreach (ref readonly var entry in log.Attempts)
                     {
@@ -1090,7 +1077,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         {
             if (Target == BlockTarget.Number)
             {
-                return ref stripe.Numbers.Find(Phone);
+                return ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, Phone);
             }
 
             return ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Leads, LeadId!);
@@ -1101,8 +1088,6 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     private sealed class RetentionValue(Duration span)
     {
         public Duration Span { get; } = span;
-
-        public long Nanoseconds { get; } = UnixNanoseconds.Of(span);
     }
 
     /// <summary>One lock and the state of the keys that hash to it.</summary>
@@ -1110,7 +1095,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     {
         public Lock Gate { get; } = new();
 
-        public NumberTable Numbers { get; } = new();
+        public Dictionary<ulong, KeyLog> Numbers { get; } = [];
 
         public Dictionary<string, KeyLog> Leads { get; } = new(StringComparer.Ordinal);
 

@@ -39,11 +39,11 @@ internal struct KeyLog
     /// <summary>The public entry of the attempt at <paramref name="position"/> (in <see cref="Attempts"/>).</summary>
     public readonly AttemptEntry EntryAt(int position) => Attempts[position].ToEntry();
 
-    /// <summary>Removes attempts recorded before <paramref name="cutoffNs"/> (<see cref="UnixNanoseconds"/>).</summary>
-    public int TrimBefore(long cutoffNs)
+    /// <summary>Removes attempts recorded before <paramref name="cutoff"/>.</summary>
+    public int TrimBefore(Instant cutoff)
     {
         var removed = 0;
-        while (_count > 0 && _items![_start].RecordedAtNs < cutoffNs)
+        while (_count > 0 && _items![_start].RecordedAt < cutoff)
         {
             _items[_start] = default;
             _start++;
@@ -59,13 +59,13 @@ internal struct KeyLog
         return removed;
     }
 
-    /// <summary>Records <paramref name="request"/> at <paramref name="recordedAtNs"/>, keeping the order by recorded instant.</summary>
-    public void Add(DialRequest request, int idHash, long recordedAtNs)
+    /// <summary>Records <paramref name="request"/> at <paramref name="recordedAt"/>, keeping the order by recorded instant.</summary>
+    public void Add(DialRequest request, int idHash, Instant recordedAt)
     {
-        var i = MakeSlot(recordedAtNs);
+        var i = MakeSlot(recordedAt);
         ref var slot = ref _items![i];
         slot.Request = request;
-        slot.RecordedAtNs = recordedAtNs;
+        slot.RecordedAt = recordedAt;
         slot.IdHash = idHash;
     }
 
@@ -73,15 +73,15 @@ internal struct KeyLog
     public void Insert(in LoggedAttempt attempt)
     {
         // MakeSlot may replace the array: index it only afterwards.
-        var i = MakeSlot(attempt.RecordedAtNs);
+        var i = MakeSlot(attempt.RecordedAt);
         _items![i] = attempt;
     }
 
     /// <summary>
-    /// Opens a cleared slot where an attempt recorded at <paramref name="recordedAtNs"/> belongs (after every attempt with
+    /// Opens a cleared slot where an attempt recorded at <paramref name="recordedAt"/> belongs (after every attempt with
     /// the same or an earlier instant) and returns its array index.
     /// </summary>
-    private int MakeSlot(long recordedAtNs)
+    private int MakeSlot(Instant recordedAt)
     {
         if (_items is null || _start + _count == _items.Length)
         {
@@ -90,7 +90,7 @@ internal struct KeyLog
 
         var items = _items!;
         var i = _start + _count;
-        while (i > _start && items[i - 1].RecordedAtNs > recordedAtNs)
+        while (i > _start && items[i - 1].RecordedAt > recordedAt)
         {
             items[i] = items[i - 1];
             i--;

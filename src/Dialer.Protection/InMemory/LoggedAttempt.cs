@@ -9,9 +9,9 @@ namespace Dialer.Protection;
 /// client and campaign are the entry's), when it was recorded, a hash of its id, and its outcome once reported.
 /// </summary>
 /// <remarks>
-/// 40 bytes with two references (the request and the outcome code), against the 112 bytes and six references of a
-/// public <see cref="AttemptEntry"/>: recording writes one reference and a few scalars in place, instants are single
-/// integers (<see cref="UnixNanoseconds"/>), and trimming, counting and the id scan read a third of the cache lines. The request object is kept for as long as the attempt is (it is immutable; the
+/// 56 bytes with two references (the request and the outcome code), against the 112 bytes and six references of a
+/// public <see cref="AttemptEntry"/>: recording writes one reference and a few scalars in place, and trimming and the
+/// id scan read half the cache lines. The request object is kept for as long as the attempt is (it is immutable; the
 /// strings it holds would be kept anyway). <see cref="ToEntry"/> builds the public entry when one is asked for.
 /// </remarks>
 internal struct LoggedAttempt : IAttemptRecord
@@ -22,11 +22,11 @@ internal struct LoggedAttempt : IAttemptRecord
     /// <summary>The outcome's disposition code, or null while none is reported.</summary>
     public string? OutcomeCode;
 
-    /// <summary>When the attempt was recorded, in <see cref="UnixNanoseconds"/>.</summary>
-    public long RecordedAtNs;
+    /// <summary>When the attempt was recorded.</summary>
+    public Instant RecordedAt;
 
-    /// <summary>When the outcome happened, in <see cref="UnixNanoseconds"/> (meaningful once <see cref="OutcomeCode"/> is set).</summary>
-    public long OutcomeAtNs;
+    /// <summary>When the outcome happened (meaningful once <see cref="OutcomeCode"/> is set).</summary>
+    public Instant OutcomeAt;
 
     /// <summary><see cref="HashId"/> of the request's call id.</summary>
     public int IdHash;
@@ -34,22 +34,19 @@ internal struct LoggedAttempt : IAttemptRecord
     /// <summary>The outcome's category (meaningful once <see cref="OutcomeCode"/> is set).</summary>
     public DispositionCategory OutcomeCategory;
 
-    /// <summary>An attempt recorded at <paramref name="recordedAtNs"/> (<see cref="UnixNanoseconds"/>), without an outcome.</summary>
-    public LoggedAttempt(DialRequest request, int idHash, long recordedAtNs)
+    /// <summary>An attempt recorded at <paramref name="recordedAt"/>, without an outcome.</summary>
+    public LoggedAttempt(DialRequest request, int idHash, Instant recordedAt)
     {
         Request = request;
         OutcomeCode = null;
-        RecordedAtNs = recordedAtNs;
-        OutcomeAtNs = 0;
+        RecordedAt = recordedAt;
+        OutcomeAt = default;
         IdHash = idHash;
         OutcomeCategory = default;
     }
 
     /// <inheritdoc/>
-    public readonly Instant RecordedAt => UnixNanoseconds.ToInstant(RecordedAtNs);
-
-    /// <summary>When the outcome happened (meaningful once <see cref="OutcomeCode"/> is set).</summary>
-    public readonly Instant OutcomeAt => UnixNanoseconds.ToInstant(OutcomeAtNs);
+    readonly Instant IAttemptRecord.RecordedAt => RecordedAt;
 
     /// <inheritdoc/>
     public readonly PhoneNumber Phone => Request.Phone;
@@ -73,15 +70,11 @@ internal struct LoggedAttempt : IAttemptRecord
     public readonly string AttemptId => Request.CallId;
 
     /// <summary>Sets the outcome.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="occurredAt"/> is outside what the ledger stores.</exception>
     public void SetOutcome(Disposition disposition, Instant occurredAt)
     {
-        var at = UnixNanoseconds.InRange(occurredAt)
-            ? UnixNanoseconds.From(occurredAt)
-            : throw new ArgumentOutOfRangeException(nameof(occurredAt), occurredAt, $"occurredAt = {occurredAt} is outside the instants the in-memory ledger stores ({UnixNanoseconds.Min} to {UnixNanoseconds.Max}).");
         OutcomeCode = disposition.Code;
         OutcomeCategory = disposition.Category;
-        OutcomeAtNs = at;
+        OutcomeAt = occurredAt;
     }
 
     /// <summary>

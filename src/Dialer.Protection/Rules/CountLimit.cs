@@ -46,7 +46,6 @@ public sealed class CountLimit
         Scope = scope;
         WindowKind = windowKind;
         Window = window;
-        WindowNanoseconds = UnixNanoseconds.Of(window);
         Zone = zone;
         MaxCount = maxCount;
     }
@@ -71,9 +70,6 @@ public sealed class CountLimit
 
     /// <summary>The rolling window's length (positive); <see cref="Duration.Zero"/> for a calendar-day limit.</summary>
     public Duration Window { get; }
-
-    /// <summary><see cref="Window"/> in nanoseconds (saturated), for the in-memory ledger's integer comparisons.</summary>
-    internal long WindowNanoseconds { get; }
 
     /// <summary>
     /// The calendar-day limit's zone, or null to use the attempt's callee zone (<see cref="AttemptContext.CalleeZone"/>);

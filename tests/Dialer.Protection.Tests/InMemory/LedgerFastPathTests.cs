@@ -41,14 +41,14 @@ public sealed class LedgerFastPathTests
         {
             var rules = new ProtectionRules(c.Limits);
             var logged = c.OffsetsMinutes
-                .Select((m, i) => new LoggedAttempt(new DialRequest("old-" + i, "lead-" + (i % 3), Phone), 0, UnixNanoseconds.From(T0 + Duration.FromMinutes(m))))
+                .Select((m, i) => new LoggedAttempt(new DialRequest("old-" + i, "lead-" + (i % 3), Phone), 0, T0 + Duration.FromMinutes(m)))
                 .OrderBy(e => e.RecordedAt)
                 .ToArray();
             var history = logged.Select(e => e.ToEntry()).ToArray();
             var context = new AttemptContext(new DialRequest("new", "lead-x", Phone), T0, DateTimeZoneProviders.Tzdb[c.ZoneId]);
 
             var reference = ProtectionDecider.Decide(context, rules, history.AsSpan(), ReadOnlySpan<ProtectionBlock>.Empty);
-            var reached = InMemoryAttemptLedger.AnyLimitReached(context, UnixNanoseconds.From(context.At), rules, logged, new DayBoundsCache());
+            var reached = InMemoryAttemptLedger.AnyLimitReached(context, rules, logged, new DayBoundsCache());
 
             Assert.True(rules.NumberGlobalOnly);
             Assert.Equal(!reference.IsAllowed, reached);
@@ -149,11 +149,11 @@ public sealed class LedgerFastPathTests
     {
         var rules = new ProtectionRules([CountLimit.DuplicateWindow(Duration.FromMinutes(10))]);
         var context = new AttemptContext(new DialRequest("new", "lead", Phone), T0, DateTimeZoneProviders.Tzdb["America/Chicago"]);
-        LoggedAttempt[] atBoundary = [new(new DialRequest("old", "lead", Phone), 0, UnixNanoseconds.From(T0 - Duration.FromMinutes(10)))];
-        LoggedAttempt[] inside = [new(new DialRequest("old", "lead", Phone), 0, UnixNanoseconds.From(T0 - Duration.FromMinutes(10) + Duration.Epsilon))];
+        LoggedAttempt[] atBoundary = [new(new DialRequest("old", "lead", Phone), 0, T0 - Duration.FromMinutes(10))];
+        LoggedAttempt[] inside = [new(new DialRequest("old", "lead", Phone), 0, T0 - Duration.FromMinutes(10) + Duration.Epsilon)];
 
-        Assert.False(InMemoryAttemptLedger.AnyLimitReached(context, UnixNanoseconds.From(T0), rules, atBoundary, new DayBoundsCache()));
-        Assert.True(InMemoryAttemptLedger.AnyLimitReached(context, UnixNanoseconds.From(T0), rules, inside, new DayBoundsCache()));
+        Assert.False(InMemoryAttemptLedger.AnyLimitReached(context, rules, atBoundary, new DayBoundsCache()));
+        Assert.True(InMemoryAttemptLedger.AnyLimitReached(context, rules, inside, new DayBoundsCache()));
     }
 
     [Fact]
