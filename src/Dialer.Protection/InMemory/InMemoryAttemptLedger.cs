@@ -21,7 +21,11 @@ namespace Dialer.Protection;
 /// The allow and deny paths allocate nothing once a number's arrays have grown to their steady size. History is
 /// trimmed on every record to the longest horizon of the rules seen (and at least <see cref="MinimumRetention"/>),
 /// so the memory held per number is bounded by the attempts inside that horizon; <see cref="PurgeAsync"/> also drops
-/// numbers that are no longer called and blocks that have cleared.
+/// numbers that are no longer called and blocks that have cleared. An attempt is stored compactly (56 bytes: a
+/// reference to its <see cref="DialRequest"/>, which is immutable and therefore kept rather than copied, the recorded
+/// instant, a hash of the call id and the outcome), in an array held inline in the stripe's dictionary entry for the
+/// number; <see cref="AttemptEntry"/> values are built only when asked for (<see cref="GetHistoryAsync"/>,
+/// <see cref="GetAttemptAsync"/>).
 /// </para>
 /// <para>
 /// The common case takes a fused fast path: while no lead or subject index is kept and no lead block exists, only the
@@ -114,32 +118,45 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         if (rules.NumberGlobalOnly && !_trackLeads && !_trackSubjects && Volatile.Read(ref _leadBlocks) == 0 &&
             rules.Horizon <= Volatile.Read(ref _retention).Span)
         {
-            // The fused fast path (see the remarks): one stripe lock, scalars only; the full path below runs when it
-            // declines (a block on the number, or some limit holds its maximum), which it does before changing anything.
+            // The fused fast path (see the remarks): one stripe lock; when the number has a block or some limit holds its
+            // maximum, it changes nothing and the reference decider runs under the same lock to list every reason.
             var stripe = NumberStripe(attempt.Request.Phone);
             var decision = FastDecision.Declined;
             var recordedAt = default(Instant);
+            var full = default(LedgerResult);
             lock (stripe.Gate)
             {
                 // Tracking may have started meanwhile: then the general path below locks the lead's and subject's stripes.
                 if (!_trackLeads && !_trackSubjects)
                 {
                     decision = FastLocked(stripe, attempt, rules, record, out recordedAt);
+                    if (decision == FastDecision.Declined)
+                    {
+                        // A block or a reached limit: the reference decider lists every reason, under the same lock.
+                        full = NumberOnlyLocked(attempt, rules, record);
+                        decision = FastDecision.Decided;
+                    }
                 }
             }
 
-            if (decision != FastDecision.Declined)
+            switch (decision)
             {
-                // One construction site, so the result is built once, in place.
-                return new(LedgerResult.Create((LedgerStatus)decision, attempt.At, recordedAt));
+                case FastDecision.Decided:
+                    return new(full);
+                case FastDecision.Recorded or FastDecision.AlreadyRecorded or FastDecision.Allowed:
+                    return new(LedgerResult.Create((LedgerStatus)decision, attempt.At, recordedAt));
             }
         }
 
-        // Declined (a block on the number, a reached limit, or rules the fast path does not take): the full path decides
-        // afresh under its locks, with the reference decider listing every reason. It is out of line so that none of
+        // Rules the fast path does not take (or tracking started meanwhile): the full path, out of line so that none of
         // its temporaries are zeroed on every fast-path call.
         return Slow(attempt, rules, record, cancellationToken);
     }
+
+    // Out of line for the same reason: the decider's temporaries stay out of the fast path's frame.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private LedgerResult NumberOnlyLocked(in AttemptContext attempt, ProtectionRules rules, bool record) =>
+        CheckAndRecordLocked(attempt, rules, record, readLeads: false, trackLeads: false, subject: null);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ValueTask<LedgerResult> Slow(AttemptContext attempt, ProtectionRules rules, bool record, CancellationToken cancellationToken) =>
@@ -1105,9 +1122,13 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         public DayBoundsCache Days { get; } = new();
     }
 
-    /// <summary>What the fast path decided: a <see cref="LedgerStatus"/>, or declined (the full path decides).</summary>
+    /// <summary>
+    /// What the fast path decided: a <see cref="LedgerStatus"/> of an allowed attempt, declined (the reference decider
+    /// must list the reasons), or decided by that decider under the same lock.
+    /// </summary>
     private enum FastDecision
     {
+        Decided = -2,
         Declined = -1,
         Recorded = LedgerStatus.Recorded,
         AlreadyRecorded = LedgerStatus.AlreadyRecorded,

@@ -229,6 +229,27 @@ public sealed class InMemoryAttemptLedgerTests
         Assert.Equal("phone", (await Assert.ThrowsAsync<ArgumentException>(async () => await ledger.GetHistoryAsync(default, T0))).ParamName);
     }
 
+    [Fact]
+    public void TryRecord_IdsThatDifferOnlyInTheMiddle_AreToldApart()
+    {
+        // The id hash reads the length, the first four and the last eight characters: these two ids hash alike, so only
+        // the ordinal comparison after the hash match can tell them apart.
+        const string first = "campaign-A-lead-0001-attempt-01";
+        const string second = "campaign-B-lead-0001-attempt-01";
+        Assert.Equal(LoggedAttempt.HashId(first), LoggedAttempt.HashId(second));
+        var ledger = new InMemoryAttemptLedger();
+        var phone = PhoneNumber.Parse("+14155550123");
+
+        var a = Record(ledger, new DialRequest(first, "lead", phone), T0, ProtectionRules.None);
+        var b = Record(ledger, new DialRequest(second, "lead", phone), T0 + Duration.FromMinutes(1), ProtectionRules.None);
+        var again = Record(ledger, new DialRequest(second, "lead", phone), T0 + Duration.FromMinutes(2), ProtectionRules.None);
+
+        Assert.Equal(LedgerStatus.Recorded, a.Status);
+        Assert.Equal(LedgerStatus.Recorded, b.Status);
+        Assert.Equal(LedgerStatus.AlreadyRecorded, again.Status);
+        Assert.Equal(T0 + Duration.FromMinutes(1), again.RecordedAt);
+    }
+
     private static LedgerResult Record(InMemoryAttemptLedger ledger, DialRequest request, Instant at, ProtectionRules rules) =>
         Sync(ledger.TryRecordAttemptAsync(new AttemptContext(request, at, DateTimeZone.Utc), rules));
 
