@@ -129,13 +129,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
                 // Tracking may have started meanwhile: then the general path below locks the lead's and subject's stripes.
                 if (!_trackLeads && !_trackSubjects)
                 {
-                    decision = FastLocked(stripe, attempt, rules, record, out recordedAt);
-                    if (decision == FastDecision.Declined)
-                    {
-                        // A block or a reached limit: the reference decider lists every reason, under the same lock.
-                        full = NumberOnlyLocked(attempt, rules, record);
-                        decision = FastDecision.Decided;
-                    }
+                    decision = FastLocked(stripe, attempt, rules, record, out recordedAt, ref full);
                 }
             }
 
@@ -153,10 +147,20 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         return Slow(attempt, rules, record, cancellationToken);
     }
 
-    // Out of line for the same reason: the decider's temporaries stay out of the fast path's frame.
+    // A block on the number or a reached limit: the reference decider over the number's log (already trimmed, the id
+    // not in it), so every reason is listed. Out of line: its temporaries stay out of the fast path's frame.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private LedgerResult NumberOnlyLocked(in AttemptContext attempt, ProtectionRules rules, bool record) =>
-        CheckAndRecordLocked(attempt, rules, record, readLeads: false, trackLeads: false, subject: null);
+    private static LedgerResult DecideNumberLocked(ref KeyLog log, in AttemptContext attempt, ProtectionRules rules, bool record, int idHash)
+    {
+        var result = ProtectionDecider.Evaluate(attempt, rules, log.Attempts, default, default, log.Blocks, default, sorted: true);
+        if (!result.IsAllowed || !record)
+        {
+            return result;
+        }
+
+        log.Add(attempt.Request, idHash, attempt.At);
+        return LedgerResult.Recorded(attempt.At);
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ValueTask<LedgerResult> Slow(AttemptContext attempt, ProtectionRules rules, bool record, CancellationToken cancellationToken) =>
@@ -164,11 +168,11 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
     /// <summary>
     /// The fast path under the number's stripe lock, for rules whose limits are all keyed by the number with global scope
-    /// while no lead or subject is read: decides from the number's log alone, or declines (changing nothing the full
-    /// path would not) when the number has a block or some limit holds its maximum, so the reference decider lists
-    /// every reason.
+    /// while no lead or subject is read: decides from the number's log alone — by counting back from the newest attempt
+    /// while nothing binds, or, when the number has a block or some limit holds its maximum, with the reference decider
+    /// (<see cref="FastDecision.Decided"/>, the result in <paramref name="decided"/>), so a denial lists every reason.
     /// </summary>
-    private FastDecision FastLocked(Stripe stripe, in AttemptContext attempt, ProtectionRules rules, bool record, out Instant recordedAt)
+    private FastDecision FastLocked(Stripe stripe, in AttemptContext attempt, ProtectionRules rules, bool record, out Instant recordedAt, ref LedgerResult decided)
     {
         recordedAt = default;
         var request = attempt.Request;
@@ -177,11 +181,6 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, request.Phone.Value);
         if (!Unsafe.IsNullRef(ref log))
         {
-            if (log.BlockCount != 0)
-            {
-                return FastDecision.Declined;
-            }
-
             if (log.Count > 0)
             {
                 log.TrimBefore(now - Volatile.Read(ref _retention).Span);
@@ -190,11 +189,12 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
                     recordedAt = log.Attempts[position].RecordedAt;
                     return FastDecision.AlreadyRecorded;
                 }
+            }
 
-                if (AnyLimitReached(attempt, rules, log.Attempts, stripe.Days))
-                {
-                    return FastDecision.Declined;
-                }
+            if (log.BlockCount != 0 || AnyLimitReached(attempt, rules, log.Attempts, stripe.Days))
+            {
+                decided = DecideNumberLocked(ref log, attempt, rules, record, idHash);
+                return FastDecision.Decided;
             }
         }
         else if (record)
@@ -1123,8 +1123,8 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     }
 
     /// <summary>
-    /// What the fast path decided: a <see cref="LedgerStatus"/> of an allowed attempt, declined (the reference decider
-    /// must list the reasons), or decided by that decider under the same lock.
+    /// What the fast path decided: the <see cref="LedgerStatus"/> of an allowed attempt, a result the reference decider
+    /// gave under the same lock, or declined (lead or subject tracking started meanwhile: the general path decides).
     /// </summary>
     private enum FastDecision
     {
