@@ -115,8 +115,12 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         attempt.EnsureValid(nameof(attempt));
         ArgumentNullException.ThrowIfNull(rules);
         cancellationToken.ThrowIfCancellationRequested();
-        if (rules.NumberGlobalOnly && !_trackLeads && !_trackSubjects && Volatile.Read(ref _leadBlocks) == 0 &&
-            rules.Horizon <= Volatile.Read(ref _retention).Span)
+        if (rules.Horizon > Volatile.Read(ref _retention).Span)
+        {
+            RaiseRetention(rules.Horizon);
+        }
+
+        if (rules.NumberGlobalOnly && !_trackLeads && !_trackSubjects && Volatile.Read(ref _leadBlocks) == 0)
         {
             // The fused fast path (see the remarks): one stripe lock; when the number has a block or some limit holds its
             // maximum, it changes nothing and the reference decider runs under the same lock to list every reason.
@@ -144,7 +148,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
         // Rules the fast path does not take (or tracking started meanwhile): the full path, out of line so that none of
         // its temporaries are zeroed on every fast-path call.
-        return Slow(attempt, rules, record, cancellationToken);
+        return Slow(attempt, rules, record);
     }
 
     // A block on the number or a reached limit: the reference decider over the number's log (already trimmed, the id
@@ -163,8 +167,8 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private ValueTask<LedgerResult> Slow(AttemptContext attempt, ProtectionRules rules, bool record, CancellationToken cancellationToken) =>
-        new(CheckAndRecord(attempt, rules, record, cancellationToken));
+    private ValueTask<LedgerResult> Slow(AttemptContext attempt, ProtectionRules rules, bool record) =>
+        new(CheckAndRecord(attempt, rules, record));
 
     /// <summary>
     /// The fast path under the number's stripe lock, for rules whose limits are all keyed by the number with global scope
@@ -593,18 +597,11 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         }
     }
 
-    // Not inlined into Decide: its frame (the decider's temporaries) would be zeroed on every fast-path call too.
+    // The general path, after Decide validated the arguments and raised the retention. Not inlined into Decide: its
+    // frame (the decider's temporaries) would be zeroed on every fast-path call too.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private LedgerResult CheckAndRecord(AttemptContext attempt, ProtectionRules rules, bool record, CancellationToken cancellationToken)
+    private LedgerResult CheckAndRecord(AttemptContext attempt, ProtectionRules rules, bool record)
     {
-        attempt.EnsureValid(nameof(attempt));
-        ArgumentNullException.ThrowIfNull(rules);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (rules.Horizon > Volatile.Read(ref _retention).Span)
-        {
-            RaiseRetention(rules.Horizon);
-        }
-
         if ((rules.NeedsLead && !_trackLeads) || (rules.NeedsSubject && !_trackSubjects))
         {
             StartTracking(rules.NeedsLead, rules.NeedsSubject);
@@ -668,20 +665,10 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             }
         }
 
-        LedgerResult result;
-        if (!readLeads && subject is null && rules.NumberGlobalOnly && (!hasNumberLog || numberLog.BlockCount == 0) &&
-            !AnyLimitReached(attempt, rules, hasNumberLog ? numberLog.Attempts : default, stripe.Days))
-        {
-            // The fused fast path: no blocks, and no limit (all keyed by this number, global) holds its maximum, so the
-            // decider would allow; it still runs below whenever some limit is reached, to list every reason.
-            result = LedgerResult.Allowed(now);
-        }
-        else
-        {
-            result = hasNumberLog
-                ? Evaluate(attempt, rules, numberLog.Attempts, numberLog.Blocks, readLeads, subject, cutoff)
-                : Evaluate(attempt, rules, default, default, readLeads, subject, cutoff);
-        }
+        // Rules keyed by the number alone take Decide's fast path; here the reference decider always decides.
+        var result = hasNumberLog
+            ? Evaluate(attempt, rules, numberLog.Attempts, numberLog.Blocks, readLeads, subject, cutoff)
+            : Evaluate(attempt, rules, default, default, readLeads, subject, cutoff);
 
         if (!result.IsAllowed || !record)
         {
