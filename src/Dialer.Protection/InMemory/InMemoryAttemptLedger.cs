@@ -92,7 +92,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             var total = 0;
             foreach (var stripe in _stripes)
             {
-                lock (stripe.Gate)
+                using (stripe.Gate.EnterScope())
                 {
                     total += stripe.Numbers.Count;
                 }
@@ -103,18 +103,38 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     }
 
     /// <inheritdoc/>
-    public ValueTask<LedgerResult> TryRecordAttemptAsync(AttemptContext attempt, ProtectionRules rules, CancellationToken cancellationToken = default) =>
-        Decide(attempt, rules, record: true, cancellationToken);
+    public ValueTask<LedgerResult> TryRecordAttemptAsync(AttemptContext attempt, ProtectionRules rules, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new(Decide(attempt, rules, record: true));
+    }
 
     /// <inheritdoc/>
-    public ValueTask<LedgerResult> EvaluateAsync(AttemptContext attempt, ProtectionRules rules, CancellationToken cancellationToken = default) =>
-        Decide(attempt, rules, record: false, cancellationToken);
+    public ValueTask<LedgerResult> EvaluateAsync(AttemptContext attempt, ProtectionRules rules, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new(Decide(attempt, rules, record: false));
+    }
 
-    private ValueTask<LedgerResult> Decide(AttemptContext attempt, ProtectionRules rules, bool record, CancellationToken cancellationToken)
+    /// <summary>
+    /// The synchronous form of <see cref="TryRecordAttemptAsync"/>: the same atomic check-and-record, for callers that
+    /// hold the in-memory ledger (the protection gate uses it), without the <see cref="ValueTask{TResult}"/>.
+    /// </summary>
+    /// <param name="attempt">The attempt: request, instant and callee zone.</param>
+    /// <param name="rules">The rules to decide by.</param>
+    /// <returns>Recorded, already recorded (same attempt id) or denied with every reason.</returns>
+    public LedgerResult TryRecordAttempt(in AttemptContext attempt, ProtectionRules rules) => Decide(attempt, rules, record: true);
+
+    /// <summary>The synchronous form of <see cref="EvaluateAsync"/>: decides without recording.</summary>
+    /// <param name="attempt">The attempt: request, instant and callee zone.</param>
+    /// <param name="rules">The rules to decide by.</param>
+    /// <returns>Allowed, already recorded (same attempt id) or denied with every reason.</returns>
+    public LedgerResult Evaluate(in AttemptContext attempt, ProtectionRules rules) => Decide(attempt, rules, record: false);
+
+    private LedgerResult Decide(in AttemptContext attempt, ProtectionRules rules, bool record)
     {
         attempt.EnsureValid(nameof(attempt));
         ArgumentNullException.ThrowIfNull(rules);
-        cancellationToken.ThrowIfCancellationRequested();
         if (rules.Horizon > Volatile.Read(ref _retention).Span)
         {
             RaiseRetention(rules.Horizon);
@@ -125,30 +145,32 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             // The fused fast path (see the remarks): one stripe lock; when the number has a block or some limit holds its
             // maximum, it changes nothing and the reference decider runs under the same lock to list every reason.
             var stripe = NumberStripe(attempt.Request.Phone);
+            var idHash = LoggedAttempt.HashId(attempt.Request.CallId);
+            stripe.Numbers.Touch(attempt.Request.Phone.Value);
             var decision = FastDecision.Declined;
             var recordedAt = default(Instant);
             var full = default(LedgerResult);
-            lock (stripe.Gate)
+            using (stripe.Gate.EnterScope())
             {
                 // Tracking may have started meanwhile: then the general path below locks the lead's and subject's stripes.
                 if (!_trackLeads && !_trackSubjects)
                 {
-                    decision = FastLocked(stripe, attempt, rules, record, out recordedAt, ref full);
+                    decision = FastLocked(stripe, attempt, rules, record, idHash, out recordedAt, ref full);
                 }
             }
 
             switch (decision)
             {
                 case FastDecision.Decided:
-                    return new(full);
+                    return full;
                 case FastDecision.Recorded or FastDecision.AlreadyRecorded or FastDecision.Allowed:
-                    return new(LedgerResult.Create((LedgerStatus)decision, attempt.At, recordedAt));
+                    return LedgerResult.Create((LedgerStatus)decision, attempt.At, recordedAt);
             }
         }
 
         // Rules the fast path does not take (or tracking started meanwhile): the full path, out of line so that none of
         // its temporaries are zeroed on every fast-path call.
-        return Slow(attempt, rules, record);
+        return CheckAndRecord(attempt, rules, record);
     }
 
     // A block on the number or a reached limit: the reference decider over the number's log (already trimmed, the id
@@ -166,23 +188,19 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         return LedgerResult.Recorded(attempt.At);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private ValueTask<LedgerResult> Slow(AttemptContext attempt, ProtectionRules rules, bool record) =>
-        new(CheckAndRecord(attempt, rules, record));
-
     /// <summary>
     /// The fast path under the number's stripe lock, for rules whose limits are all keyed by the number with global scope
     /// while no lead or subject is read: decides from the number's log alone — by counting back from the newest attempt
     /// while nothing binds, or, when the number has a block or some limit holds its maximum, with the reference decider
     /// (<see cref="FastDecision.Decided"/>, the result in <paramref name="decided"/>), so a denial lists every reason.
     /// </summary>
-    private FastDecision FastLocked(Stripe stripe, in AttemptContext attempt, ProtectionRules rules, bool record, out Instant recordedAt, ref LedgerResult decided)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private FastDecision FastLocked(Stripe stripe, in AttemptContext attempt, ProtectionRules rules, bool record, int idHash, out Instant recordedAt, ref LedgerResult decided)
     {
         recordedAt = default;
         var request = attempt.Request;
         var now = attempt.At;
-        var idHash = LoggedAttempt.HashId(request.CallId);
-        ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, request.Phone.Value);
+        ref var log = ref stripe.Numbers.Find(request.Phone.Value);
         if (!Unsafe.IsNullRef(ref log))
         {
             if (log.Count > 0)
@@ -203,7 +221,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         }
         else if (record)
         {
-            log = ref CollectionsMarshal.GetValueRefOrAddDefault(stripe.Numbers, request.Phone.Value, out _);
+            log = ref stripe.Numbers.GetOrAdd(request.Phone.Value);
         }
 
         if (!record)
@@ -225,7 +243,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         {
             // No lead or subject indexes: the attempt lives in its number's log only, under that one stripe lock.
             var numberStripe = NumberStripe(request.Phone);
-            lock (numberStripe.Gate)
+            using (numberStripe.Gate.EnterScope())
             {
                 if (!_trackLeads && !_trackSubjects)
                 {
@@ -251,7 +269,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
                 }
 
                 var stripe = NumberStripe(request.Phone);
-                ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, request.Phone.Value);
+                ref var log = ref stripe.Numbers.Find(request.Phone.Value);
                 if (Unsafe.IsNullRef(ref log))
                 {
                     return new(false);
@@ -300,7 +318,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
     private static bool VoidInNumberLog(Stripe stripe, DialRequest request)
     {
-        ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, request.Phone.Value);
+        ref var log = ref stripe.Numbers.Find(request.Phone.Value);
         if (Unsafe.IsNullRef(ref log) ||
             log.IndexOf(request.CallId) is not (var position and >= 0) ||
             log.Attempts[position].HasOutcome)
@@ -387,9 +405,9 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         var hash = LoggedAttempt.HashId(attemptId);
         foreach (var stripe in _stripes)
         {
-            lock (stripe.Gate)
+            using (stripe.Gate.EnterScope())
             {
-                foreach (var log in stripe.Numbers.Values)
+                foreach (ref var log in stripe.Numbers)
                 {
                     if (log.IndexOf(attemptId, hash) is var position and >= 0)
                     {
@@ -409,9 +427,10 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         cancellationToken.ThrowIfCancellationRequested();
         var stripe = NumberStripe(phone);
         var result = new List<AttemptEntry>();
-        lock (stripe.Gate)
+        using (stripe.Gate.EnterScope())
         {
-            if (stripe.Numbers.TryGetValue(phone.Value, out var log))
+            ref var log = ref stripe.Numbers.Find(phone.Value);
+            if (!Unsafe.IsNullRef(ref log))
             {
                 foreach (ref readonly var recorded in log.Attempts)
                 {
@@ -434,9 +453,10 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         cancellationToken.ThrowIfCancellationRequested();
         var result = new List<ProtectionBlock>();
         var stripe = NumberStripe(phone);
-        lock (stripe.Gate)
+        using (stripe.Gate.EnterScope())
         {
-            if (stripe.Numbers.TryGetValue(phone.Value, out var log))
+            ref var log = ref stripe.Numbers.Find(phone.Value);
+            if (!Unsafe.IsNullRef(ref log))
             {
                 result.AddRange(log.Blocks);
             }
@@ -445,7 +465,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         if (leadId is not null)
         {
             var leadStripe = KeyStripe(leadId);
-            lock (leadStripe.Gate)
+            using (leadStripe.Gate.EnterScope())
             {
                 if (leadStripe.Leads.TryGetValue(leadId, out var log))
                 {
@@ -475,7 +495,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         cancellationToken.ThrowIfCancellationRequested();
         var stripe = block.Target == BlockTarget.Number ? NumberStripe(block.Phone) : KeyStripe(block.LeadId!);
         BlockLocation? relocated;
-        lock (stripe.Gate)
+        using (stripe.Gate.EnterScope())
         {
             relocated = StoreBlockLocked(block);
         }
@@ -496,7 +516,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         while (_blockIndex.TryGetValue(blockId, out var location))
         {
             var stripe = location.Stripe(this);
-            lock (stripe.Gate)
+            using (stripe.Gate.EnterScope())
             {
                 if (!_blockIndex.TryGetValue(blockId, out var current) || current != location)
                 {
@@ -526,7 +546,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         foreach (var (id, location) in _blockIndex)
         {
             var stripe = location.Stripe(this);
-            lock (stripe.Gate)
+            using (stripe.Gate.EnterScope())
             {
                 ref var log = ref location.Log(stripe);
                 if (!Unsafe.IsNullRef(ref log) && log.TryGetBlock(id, out var block) && block.Kind == kind)
@@ -549,18 +569,19 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         var emptyKeys = new List<string>();
         foreach (var stripe in _stripes)
         {
-            lock (stripe.Gate)
+            using (stripe.Gate.EnterScope())
             {
                 emptyNumbers.Clear();
-                foreach (var phone in stripe.Numbers.Keys)
+                var numbers = stripe.Numbers.GetEnumerator();
+                while (numbers.MoveNext())
                 {
-                    // Values are changed in place (through a ref), which leaves the enumeration valid.
-                    ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, phone);
+                    // Logs are changed in place (through a ref); the table itself changes only after the walk.
+                    ref var log = ref numbers.Current;
                     removed += log.TrimBefore(olderThan);
                     removed += log.PurgeBlocks(olderThan, OnBlockPurged);
                     if (log.IsEmpty)
                     {
-                        emptyNumbers.Add(phone);
+                        emptyNumbers.Add(numbers.Key);
                     }
                 }
 
@@ -613,7 +634,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             // The common case: only the number's own state is read, so only its stripe is locked. Tracking only ever
             // starts (under every lock), so seeing it still off under this lock means no lead or subject log is needed.
             var stripe = NumberStripe(request.Phone);
-            lock (stripe.Gate)
+            using (stripe.Gate.EnterScope())
             {
                 if (!_trackLeads && !_trackSubjects)
                 {
@@ -654,7 +675,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         var cutoff = now - Volatile.Read(ref _retention).Span;
         var stripe = NumberStripe(request.Phone);
         var idHash = LoggedAttempt.HashId(request.CallId);
-        ref var numberLog = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, request.Phone.Value);
+        ref var numberLog = ref stripe.Numbers.Find(request.Phone.Value);
         var hasNumberLog = !Unsafe.IsNullRef(ref numberLog);
         if (hasNumberLog && numberLog.Count > 0)
         {
@@ -667,8 +688,8 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
         // Rules keyed by the number alone take Decide's fast path; here the reference decider always decides.
         var result = hasNumberLog
-            ? Evaluate(attempt, rules, numberLog.Attempts, numberLog.Blocks, readLeads, subject, cutoff)
-            : Evaluate(attempt, rules, default, default, readLeads, subject, cutoff);
+            ? EvaluateLocked(attempt, rules, numberLog.Attempts, numberLog.Blocks, readLeads, subject, cutoff)
+            : EvaluateLocked(attempt, rules, default, default, readLeads, subject, cutoff);
 
         if (!result.IsAllowed || !record)
         {
@@ -676,7 +697,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         }
 
         var entry = new LoggedAttempt(request, idHash, now);
-        GetOrAdd(stripe.Numbers, request.Phone.Value).Insert(entry);
+        stripe.Numbers.GetOrAdd(request.Phone.Value).Insert(entry);
         if (trackLeads)
         {
             GetOrAdd(KeyStripe(request.LeadId).Leads, request.LeadId).Insert(entry);
@@ -749,7 +770,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         return false;
     }
 
-    private LedgerResult Evaluate(in AttemptContext attempt, ProtectionRules rules, ReadOnlySpan<LoggedAttempt> numberAttempts, ReadOnlySpan<ProtectionBlock> numberBlocks, bool readLeads, string? subject, Instant cutoff)
+    private LedgerResult EvaluateLocked(in AttemptContext attempt, ProtectionRules rules, ReadOnlySpan<LoggedAttempt> numberAttempts, ReadOnlySpan<ProtectionBlock> numberBlocks, bool readLeads, string? subject, Instant cutoff)
     {
         ReadOnlySpan<LoggedAttempt> leadAttempts = default;
         ReadOnlySpan<ProtectionBlock> leadBlocks = default;
@@ -782,7 +803,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     {
         var request = outcome.Request;
         var stripe = NumberStripe(request.Phone);
-        ref var log = ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, request.Phone.Value);
+        ref var log = ref stripe.Numbers.Find(request.Phone.Value);
         if (!Unsafe.IsNullRef(ref log) && log.IndexOf(request.CallId) is var position and >= 0)
         {
             var entry = log.Attempts[position];
@@ -807,7 +828,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         // The call happened but the ledger does not hold it: record it at the outcome's instant so it counts.
         var added = new LoggedAttempt(request, LoggedAttempt.HashId(request.CallId), outcome.OccurredAt);
         added.SetOutcome(outcome.Disposition, outcome.OccurredAt);
-        GetOrAdd(stripe.Numbers, request.Phone.Value).Insert(added);
+        stripe.Numbers.GetOrAdd(request.Phone.Value).Insert(added);
         if (trackLeads)
         {
             GetOrAdd(KeyStripe(request.LeadId).Leads, request.LeadId).Insert(added);
@@ -830,7 +851,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         var location = BlockLocation.Of(block);
         var stripe = location.Stripe(this);
         var replaced = location.Target == BlockTarget.Number
-            ? GetOrAdd(stripe.Numbers, location.Phone).UpsertBlock(block)
+            ? stripe.Numbers.GetOrAdd(location.Phone).UpsertBlock(block)
             : GetOrAdd(stripe.Leads, location.LeadId!).UpsertBlock(block);
         if (!replaced && block.Target == BlockTarget.Lead)
         {
@@ -851,7 +872,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     private void RemoveRelocated(BlockLocation old, string id)
     {
         var stripe = old.Stripe(this);
-        lock (stripe.Gate)
+        using (stripe.Gate.EnterScope())
         {
             RemoveOld(stripe, old, id);
         }
@@ -969,7 +990,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
             foreach (var stripe in _stripes)
             {
-                foreach (var log in stripe.Numbers.Values)
+                foreach (ref var log in stripe.Numbers)
                 {
                     foreach (ref readonly var entry in log.Attempts)
                     {
@@ -1081,7 +1102,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         {
             if (Target == BlockTarget.Number)
             {
-                return ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Numbers, Phone);
+                return ref stripe.Numbers.Find(Phone);
             }
 
             return ref CollectionsMarshal.GetValueRefOrNullRef(stripe.Leads, LeadId!);
@@ -1097,9 +1118,9 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     /// <summary>One lock and the state of the keys that hash to it.</summary>
     internal sealed class Stripe
     {
-        public Lock Gate { get; } = new();
+        public StripeGate Gate { get; } = new();
 
-        public Dictionary<ulong, KeyLog> Numbers { get; } = [];
+        public NumberTable Numbers { get; } = new();
 
         public Dictionary<string, KeyLog> Leads { get; } = new(StringComparer.Ordinal);
 

@@ -156,8 +156,8 @@ public sealed class InMemoryAttemptLedgerTests
         }
 
         var stripe = ledger.NumberStripe(phone);
-        Assert.InRange(stripe.Numbers[phone.Value].Count, 12, 13);
-        Assert.InRange(stripe.Numbers[phone.Value].Capacity, 12, 32);
+        Assert.InRange(stripe.Numbers.Find(phone.Value).Count, 12, 13);
+        Assert.InRange(stripe.Numbers.Find(phone.Value).Capacity, 12, 32);
         Assert.Equal(Duration.FromHours(24), ledger.Retention);
     }
 

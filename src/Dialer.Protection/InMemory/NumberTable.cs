@@ -1,0 +1,214 @@
+using System.Runtime.CompilerServices;
+
+namespace Dialer.Protection;
+
+/// <summary>
+/// The number logs of one stripe of <see cref="InMemoryAttemptLedger"/>: an open-addressing hash table (linear probing,
+/// at most half full) keyed by <see cref="Dialer.Core.PhoneNumber.Value"/> with each <see cref="KeyLog"/> stored inline
+/// next to its key, so finding a number's attempts reads one array slot (a <see cref="Dictionary{TKey, TValue}"/> reads
+/// its bucket array, then its entry array). Not thread-safe: used under the stripe's lock.
+/// </summary>
+/// <remarks>
+/// Key 0 marks an empty slot (no phone number has the value 0). Removal shifts later entries of the probe run back
+/// (no tombstones), so lookups stay short however many numbers come and go. References returned by
+/// <see cref="Find"/> and <see cref="GetOrAdd"/> are valid until the next <see cref="GetOrAdd"/> or
+/// <see cref="Remove"/>.
+/// </remarks>
+internal sealed class NumberTable
+{
+    private const int InitialCapacity = 8;
+
+    private Entry[] _entries = new Entry[InitialCapacity];
+    private int _shift = 64 - 3;
+
+    /// <summary>How many numbers are stored.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>The log stored for <paramref name="key"/>, or a null reference (<see cref="Unsafe.IsNullRef{T}(ref readonly T)"/>).</summary>
+    public ref KeyLog Find(ulong key)
+    {
+        var entries = _entries;
+        var mask = entries.Length - 1;
+        for (var i = Home(key); ; i = (i + 1) & mask)
+        {
+            ref var entry = ref entries[i];
+            if (entry.Key == key)
+            {
+                return ref entry.Log;
+            }
+
+            if (entry.Key == 0)
+            {
+                return ref Unsafe.NullRef<KeyLog>();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads, without the stripe's lock, the slot where the search for <paramref name="key"/> starts and the newest
+    /// attempt of the log found there, so that the lookup under the lock finds them in cache: loads issued after a
+    /// lock's atomic instruction cannot overlap it, loads issued before it can. The values read may be stale or torn
+    /// and are not used for any decision; only memory safety matters, and every index is checked.
+    /// </summary>
+    public void Touch(ulong key)
+    {
+        var entries = Volatile.Read(ref _entries);
+        ref var entry = ref entries[Home(key) & (entries.Length - 1)];
+        if (Volatile.Read(ref entry.Key) == key)
+        {
+            entry.Log.Touch();
+        }
+    }
+
+    /// <summary>The log stored for <paramref name="key"/>, added empty when missing.</summary>
+    public ref KeyLog GetOrAdd(ulong key)
+    {
+        if (key == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(key), key, "key = 0 is not a phone number.");
+        }
+
+        if ((Count + 1) * 2 > _entries.Length)
+        {
+            Grow();
+        }
+
+        var entries = _entries;
+        var mask = entries.Length - 1;
+        for (var i = Home(key); ; i = (i + 1) & mask)
+        {
+            ref var entry = ref entries[i];
+            if (entry.Key == key)
+            {
+                return ref entry.Log;
+            }
+
+            if (entry.Key == 0)
+            {
+                entry.Key = key;
+                Count++;
+                return ref entry.Log;
+            }
+        }
+    }
+
+    /// <summary>Removes <paramref name="key"/> and its log; returns whether it was stored.</summary>
+    public bool Remove(ulong key)
+    {
+        var entries = _entries;
+        var mask = entries.Length - 1;
+        var hole = Home(key);
+        while (entries[hole].Key != key)
+        {
+            if (entries[hole].Key == 0)
+            {
+                return false;
+            }
+
+            hole = (hole + 1) & mask;
+        }
+
+        // Backward-shift deletion: move each later entry of the run into the hole when its home lies at or before the
+        // hole (cyclically), so every entry stays reachable from its home without crossing an empty slot.
+        var next = (hole + 1) & mask;
+        while (entries[next].Key != 0)
+        {
+            var home = Home(entries[next].Key);
+            if (((next - home) & mask) >= ((next - hole) & mask))
+            {
+                entries[hole] = entries[next];
+                hole = next;
+            }
+
+            next = (next + 1) & mask;
+        }
+
+        entries[hole] = default;
+        Count--;
+        return true;
+    }
+
+    /// <summary>The stored keys (a snapshot; the table may change while the caller walks it).</summary>
+    public List<ulong> Keys()
+    {
+        var keys = new List<ulong>(Count);
+        foreach (ref readonly var entry in _entries.AsSpan())
+        {
+            if (entry.Key != 0)
+            {
+                keys.Add(entry.Key);
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary>Every stored log with its key, in slot order; the table must not change during the walk.</summary>
+    public Enumerator GetEnumerator() => new(_entries);
+
+    // Fibonacci hashing on the low bits' mix: the stripe is chosen from the top bits of another multiplicative hash, so
+    // this one uses a different multiplier to spread numbers of one stripe over the whole table.
+    private int Home(ulong key) => (int)((key * 0xC2B2AE3D27D4EB4FUL) >> _shift);
+
+    private void Grow()
+    {
+        var old = _entries;
+        _entries = new Entry[old.Length * 2];
+        _shift--;
+        var mask = _entries.Length - 1;
+        foreach (ref readonly var entry in old.AsSpan())
+        {
+            if (entry.Key == 0)
+            {
+                continue;
+            }
+
+            var i = Home(entry.Key);
+            while (_entries[i].Key != 0)
+            {
+                i = (i + 1) & mask;
+            }
+
+            _entries[i] = entry;
+        }
+    }
+
+    internal struct Entry
+    {
+        public ulong Key;
+        public KeyLog Log;
+    }
+
+    /// <summary>Walks the stored logs (by reference).</summary>
+    public ref struct Enumerator
+    {
+        private readonly Entry[] _entries;
+        private int _index;
+
+        internal Enumerator(Entry[] entries)
+        {
+            _entries = entries;
+            _index = -1;
+        }
+
+        /// <summary>The current key.</summary>
+        public readonly ulong Key => _entries[_index].Key;
+
+        /// <summary>The current log.</summary>
+        public readonly ref KeyLog Current => ref _entries[_index].Log;
+
+        /// <summary>Moves to the next stored log.</summary>
+        public bool MoveNext()
+        {
+            while (++_index < _entries.Length)
+            {
+                if (_entries[_index].Key != 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}
