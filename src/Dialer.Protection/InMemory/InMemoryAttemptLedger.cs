@@ -50,6 +50,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
     private readonly Stripe[] _stripes;
     private readonly ConcurrentDictionary<string, BlockLocation> _blockIndex = new(StringComparer.Ordinal);
+    private readonly SharedDayBounds _days = new();
     private RetentionValue _retention;
     private volatile bool _trackLeads;
     private volatile bool _trackSubjects;
@@ -74,7 +75,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         _stripes = new Stripe[StripeCount];
         for (var i = 0; i < StripeCount; i++)
         {
-            _stripes[i] = new Stripe();
+            _stripes[i] = new Stripe(_days);
         }
     }
 
@@ -1116,7 +1117,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     }
 
     /// <summary>One lock and the state of the keys that hash to it.</summary>
-    internal sealed class Stripe
+    internal sealed class Stripe(SharedDayBounds days)
     {
         public StripeGate Gate { get; } = new();
 
@@ -1126,8 +1127,8 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
 
         public Dictionary<string, KeyLog> Subjects { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>Local day bounds seen under this stripe's lock (so the fast path reads no thread-static cache).</summary>
-        public DayBoundsCache Days { get; } = new();
+        /// <summary>Local day bounds seen under this stripe's lock; misses go to the ledger's shared cache.</summary>
+        public DayBoundsCache Days { get; } = new(days);
     }
 
     /// <summary>

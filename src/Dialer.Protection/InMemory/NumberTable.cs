@@ -50,13 +50,13 @@ internal sealed class NumberTable
     /// lock's atomic instruction cannot overlap it, loads issued before it can. The values read may be stale or torn
     /// and are not used for any decision; only memory safety matters, and every index is checked.
     /// </summary>
-    public void Touch(ulong key)
+    public unsafe void Touch(ulong key)
     {
         var entries = Volatile.Read(ref _entries);
         ref var entry = ref entries[Home(key) & (entries.Length - 1)];
-        if (Volatile.Read(ref entry.Key) == key)
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
         {
-            entry.Log.Touch();
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref entry));
         }
     }
 
