@@ -147,7 +147,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             // maximum, it changes nothing and the reference decider runs under the same lock to list every reason.
             var stripe = NumberStripe(attempt.Request.Phone);
             var idHash = LoggedAttempt.HashId(attempt.Request.CallId);
-            stripe.Numbers.Touch(attempt.Request.Phone.Value);
+            stripe.Numbers.Prefetch(attempt.Request.Phone.Value);
             var decision = FastDecision.Declined;
             var recordedAt = default(Instant);
             var full = default(LedgerResult);
@@ -1119,9 +1119,11 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     /// <summary>One lock and the state of the keys that hash to it.</summary>
     internal sealed class Stripe(SharedDayBounds days)
     {
-        public StripeGate Gate { get; } = new();
+        // Fields, not properties: both are mutable structs used in place, and the lock word sits next to the table's
+        // array reference and mask (the fast path reads the stripe's object once for both).
+        public StripeGate Gate;
 
-        public NumberTable Numbers { get; } = new();
+        public NumberTable Numbers = new();
 
         public Dictionary<string, KeyLog> Leads { get; } = new(StringComparer.Ordinal);
 

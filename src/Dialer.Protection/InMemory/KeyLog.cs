@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Dialer.Core;
 using NodaTime;
 
@@ -58,17 +57,6 @@ internal struct KeyLog
         }
 
         return removed;
-    }
-
-    /// <summary>Reads the newest attempt without a lock (see <see cref="NumberTable.Touch"/>); the value is not used.</summary>
-    public readonly void Touch()
-    {
-        var items = Volatile.Read(ref Unsafe.AsRef(in _items));
-        var newest = _start + _count - 1;
-        if (items is not null && (uint)newest < (uint)items.Length)
-        {
-            _ = Volatile.Read(ref items[newest].IdHash);
-        }
     }
 
     /// <summary>Records <paramref name="request"/> at <paramref name="recordedAt"/>, keeping the order by recorded instant.</summary>

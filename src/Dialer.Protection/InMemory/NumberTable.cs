@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Dialer.Protection;
 
@@ -9,29 +11,48 @@ namespace Dialer.Protection;
 /// its bucket array, then its entry array). Not thread-safe: used under the stripe's lock.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Key 0 marks an empty slot (no phone number has the value 0). Removal shifts later entries of the probe run back
 /// (no tombstones), so lookups stay short however many numbers come and go. References returned by
 /// <see cref="Find"/> and <see cref="GetOrAdd"/> are valid until the next <see cref="GetOrAdd"/> or
 /// <see cref="Remove"/>.
+/// </para>
+/// <para>
+/// A mutable struct held in a field of its stripe, so that the stripe's object holds the table's array reference and
+/// mask next to the stripe's lock word (one cache line for both); always used in place (never copied), and created with
+/// <c>new()</c>.
+/// </para>
 /// </remarks>
-internal sealed class NumberTable
+internal struct NumberTable
 {
     private const int InitialCapacity = 8;
 
-    private Entry[] _entries = new Entry[InitialCapacity];
-    private int _shift = 64 - 3;
+    private Entry[] _entries;
+    private int _shift;
+    private int _mask;
+    private int _count;
+
+    /// <summary>An empty table.</summary>
+    public NumberTable()
+    {
+        _entries = new Entry[InitialCapacity];
+        _shift = 64 - 3;
+        _mask = InitialCapacity - 1;
+    }
 
     /// <summary>How many numbers are stored.</summary>
-    public int Count { get; private set; }
+    public readonly int Count => _count;
 
     /// <summary>The log stored for <paramref name="key"/>, or a null reference (<see cref="Unsafe.IsNullRef{T}(ref readonly T)"/>).</summary>
-    public ref KeyLog Find(ulong key)
+    public readonly ref KeyLog Find(ulong key)
     {
-        var entries = _entries;
-        var mask = entries.Length - 1;
+        // Under the lock the mask and shift match the array, so every index is in range: no bounds checks, and the
+        // array's header (its length) is not read.
+        ref var first = ref MemoryMarshal.GetArrayDataReference(_entries);
+        var mask = _mask;
         for (var i = Home(key); ; i = (i + 1) & mask)
         {
-            ref var entry = ref entries[i];
+            ref var entry = ref Unsafe.Add(ref first, i);
             if (entry.Key == key)
             {
                 return ref entry.Log;
@@ -45,18 +66,19 @@ internal sealed class NumberTable
     }
 
     /// <summary>
-    /// Reads, without the stripe's lock, the slot where the search for <paramref name="key"/> starts and the newest
-    /// attempt of the log found there, so that the lookup under the lock finds them in cache: loads issued after a
-    /// lock's atomic instruction cannot overlap it, loads issued before it can. The values read may be stale or torn
-    /// and are not used for any decision; only memory safety matters, and every index is checked.
+    /// Asks the processor to fetch the slot where the search for <paramref name="key"/> starts, before the caller takes
+    /// the stripe's lock: loads issued after the lock's atomic instruction cannot overlap it, and a real load issued
+    /// before it would make the atomic wait for it, but a prefetch does neither. Called without the lock, so the array
+    /// and shift may be mid-change; the address is then merely useless (a prefetch never faults) and is computed as a
+    /// raw pointer, never as a managed reference outside the array.
     /// </summary>
-    public unsafe void Touch(ulong key)
+    public readonly unsafe void Prefetch(ulong key)
     {
-        var entries = Volatile.Read(ref _entries);
-        ref var entry = ref entries[Home(key) & (entries.Length - 1)];
-        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        if (Sse.IsSupported)
         {
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref entry));
+            var entries = Volatile.Read(ref Unsafe.AsRef(in _entries));
+            var slot = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(entries)) + ((nint)Home(key) * Unsafe.SizeOf<Entry>());
+            Sse.Prefetch0(slot);
         }
     }
 
@@ -68,7 +90,7 @@ internal sealed class NumberTable
             throw new ArgumentOutOfRangeException(nameof(key), key, "key = 0 is not a phone number.");
         }
 
-        if ((Count + 1) * 2 > _entries.Length)
+        if ((_count + 1) * 2 > _entries.Length)
         {
             Grow();
         }
@@ -86,7 +108,7 @@ internal sealed class NumberTable
             if (entry.Key == 0)
             {
                 entry.Key = key;
-                Count++;
+                _count++;
                 return ref entry.Log;
             }
         }
@@ -124,14 +146,14 @@ internal sealed class NumberTable
         }
 
         entries[hole] = default;
-        Count--;
+        _count--;
         return true;
     }
 
     /// <summary>The stored keys (a snapshot; the table may change while the caller walks it).</summary>
-    public List<ulong> Keys()
+    public readonly List<ulong> Keys()
     {
-        var keys = new List<ulong>(Count);
+        var keys = new List<ulong>(_count);
         foreach (ref readonly var entry in _entries.AsSpan())
         {
             if (entry.Key != 0)
@@ -144,17 +166,18 @@ internal sealed class NumberTable
     }
 
     /// <summary>Every stored log with its key, in slot order; the table must not change during the walk.</summary>
-    public Enumerator GetEnumerator() => new(_entries);
+    public readonly Enumerator GetEnumerator() => new(_entries);
 
     // Fibonacci hashing on the low bits' mix: the stripe is chosen from the top bits of another multiplicative hash, so
     // this one uses a different multiplier to spread numbers of one stripe over the whole table.
-    private int Home(ulong key) => (int)((key * 0xC2B2AE3D27D4EB4FUL) >> _shift);
+    private readonly int Home(ulong key) => (int)((key * 0xC2B2AE3D27D4EB4FUL) >> _shift);
 
     private void Grow()
     {
         var old = _entries;
         _entries = new Entry[old.Length * 2];
         _shift--;
+        _mask = _entries.Length - 1;
         var mask = _entries.Length - 1;
         foreach (ref readonly var entry in old.AsSpan())
         {

@@ -9,7 +9,7 @@ public sealed class StripeGateTests
         var gate = new StripeGate();
         using (gate.EnterScope())
         {
-            Assert.Throws<LockRecursionException>(gate.Enter);
+            Assert.Throws<LockRecursionException>(() => gate.Enter());
             Assert.True(gate.IsHeld);
         }
 
