@@ -22,6 +22,11 @@ internal struct KeyLog
     private ProtectionBlock[]? _blocks;
     private int _blockCount;
 
+    // A one-word filter of the call-id hashes in the log: bit (hash & 63) is set for every logged attempt (and possibly
+    // for attempts trimmed or removed since it was last rebuilt from the live entries, when the array is compacted or
+    // grown, or emptied). A clear bit proves the id is not logged without reading the entries.
+    private ulong _idFilter;
+
     /// <summary>The attempts, oldest first.</summary>
     public readonly ReadOnlySpan<LoggedAttempt> Attempts => new(_items, _start, _count);
 
@@ -54,6 +59,7 @@ internal struct KeyLog
         if (_count == 0)
         {
             _start = 0;
+            _idFilter = 0;
         }
 
         return removed;
@@ -63,6 +69,7 @@ internal struct KeyLog
     public void Add(DialRequest request, int idHash, Instant recordedAt)
     {
         var i = MakeSlot(recordedAt);
+        _idFilter |= FilterBit(idHash);
         ref var slot = ref _items![i];
         slot.Request = request;
         slot.RecordedAt = recordedAt;
@@ -74,6 +81,7 @@ internal struct KeyLog
     {
         // MakeSlot may replace the array: index it only afterwards.
         var i = MakeSlot(attempt.RecordedAt);
+        _idFilter |= FilterBit(attempt.IdHash);
         _items![i] = attempt;
     }
 
@@ -111,6 +119,11 @@ internal struct KeyLog
     /// <summary>The position (in <see cref="Attempts"/>) of the attempt with this id and id hash, or -1.</summary>
     public readonly int IndexOf(string attemptId, int idHash)
     {
+        if ((_idFilter & FilterBit(idHash)) == 0)
+        {
+            return -1;
+        }
+
         var items = _items!;
         for (var i = _start + _count - 1; i >= _start; i--)
         {
@@ -138,6 +151,7 @@ internal struct KeyLog
         if (_count == 0)
         {
             _start = 0;
+            _idFilter = 0;
         }
     }
 
@@ -225,6 +239,7 @@ internal struct KeyLog
             Array.Copy(items, _start, items, 0, _count);
             Array.Clear(items, _count, _start);
             _start = 0;
+            RebuildFilter();
             return;
         }
 
@@ -234,5 +249,19 @@ internal struct KeyLog
         Array.Copy(items, _start, bigger, 0, _count);
         _items = bigger;
         _start = 0;
+        RebuildFilter();
+    }
+
+    private static ulong FilterBit(int idHash) => 1UL << (idHash & 63);
+
+    private void RebuildFilter()
+    {
+        var filter = 0UL;
+        foreach (ref readonly var attempt in Attempts)
+        {
+            filter |= FilterBit(attempt.IdHash);
+        }
+
+        _idFilter = filter;
     }
 }
