@@ -13,9 +13,9 @@ namespace Dialer.Protection;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Thread-safe. State is split into 64 stripes, each with its own lock; an operation locks the stripes of every key
-/// it reads (the number, and the lead and subject when some rule or block needs them) in ascending stripe order, so
-/// check-and-record is atomic over all its keys and cannot deadlock.
+/// Thread-safe. State is split into 64 stripes, each with its own lock (a spin gate: the guarded sections are short);
+/// an operation locks the stripes of every key it reads (the number, and the lead and subject when some rule or block
+/// needs them) in ascending stripe order, so check-and-record is atomic over all its keys and cannot deadlock.
 /// </para>
 /// <para>
 /// The allow and deny paths allocate nothing once a number's arrays have grown to their steady size. History is
@@ -23,16 +23,17 @@ namespace Dialer.Protection;
 /// so the memory held per number is bounded by the attempts inside that horizon; <see cref="PurgeAsync"/> also drops
 /// numbers that are no longer called and blocks that have cleared. An attempt is stored compactly (56 bytes: a
 /// reference to its <see cref="DialRequest"/>, which is immutable and therefore kept rather than copied, the recorded
-/// instant, a hash of the call id and the outcome), in an array held inline in the stripe's dictionary entry for the
-/// number; <see cref="AttemptEntry"/> values are built only when asked for (<see cref="GetHistoryAsync"/>,
-/// <see cref="GetAttemptAsync"/>).
+/// instant, a hash of the call id and the outcome), in an array referenced from the number's slot of the stripe's
+/// open-addressing table, next to a one-word filter of the logged call ids; <see cref="AttemptEntry"/> values are built
+/// only when asked for (<see cref="GetHistoryAsync"/>, <see cref="GetAttemptAsync"/>).
 /// </para>
 /// <para>
 /// The common case takes a fused fast path: while no lead or subject index is kept and no lead block exists, only the
 /// number's stripe is locked; when every limit is keyed by the number with global scope (the default rules) and the
 /// number has no block, the limits are checked by counting recorded instants back from the newest attempt, and the
 /// reference <see cref="ProtectionDecider"/> runs only when some limit is reached (so a denial still lists every reason
-/// with its clear instant). Both paths decide identically; the tests check them against each other.
+/// with its clear instant). Both paths decide identically; the tests check them against each other. Before taking the
+/// lock, the fast path hashes the call id and prefetches the number's slot, so the slot arrives while the lock is taken.
 /// </para>
 /// <para>
 /// Lead- and subject-keyed limits need the attempts of a lead or subject across numbers: the ledger starts keeping
@@ -117,21 +118,6 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
         return new(Decide(attempt, rules, record: false));
     }
 
-    /// <summary>
-    /// The synchronous form of <see cref="TryRecordAttemptAsync"/>: the same atomic check-and-record, for callers that
-    /// hold the in-memory ledger (the protection gate uses it), without the <see cref="ValueTask{TResult}"/>.
-    /// </summary>
-    /// <param name="attempt">The attempt: request, instant and callee zone.</param>
-    /// <param name="rules">The rules to decide by.</param>
-    /// <returns>Recorded, already recorded (same attempt id) or denied with every reason.</returns>
-    public LedgerResult TryRecordAttempt(in AttemptContext attempt, ProtectionRules rules) => Decide(attempt, rules, record: true);
-
-    /// <summary>The synchronous form of <see cref="EvaluateAsync"/>: decides without recording.</summary>
-    /// <param name="attempt">The attempt: request, instant and callee zone.</param>
-    /// <param name="rules">The rules to decide by.</param>
-    /// <returns>Allowed, already recorded (same attempt id) or denied with every reason.</returns>
-    public LedgerResult Evaluate(in AttemptContext attempt, ProtectionRules rules) => Decide(attempt, rules, record: false);
-
     private LedgerResult Decide(in AttemptContext attempt, ProtectionRules rules, bool record)
     {
         attempt.EnsureValid(nameof(attempt));
@@ -146,7 +132,6 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
             // The fused fast path (see the remarks): one stripe lock; when the number has a block or some limit holds its
             // maximum, it changes nothing and the reference decider runs under the same lock to list every reason.
             var stripe = NumberStripe(attempt.Request.Phone);
-            var idHash = LoggedAttempt.HashId(attempt.Request.CallId);
             stripe.Numbers.Prefetch(attempt.Request.Phone.Value);
             var decision = FastDecision.Declined;
             var recordedAt = default(Instant);
@@ -156,7 +141,7 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
                 // Tracking may have started meanwhile: then the general path below locks the lead's and subject's stripes.
                 if (!_trackLeads && !_trackSubjects)
                 {
-                    decision = FastLocked(stripe, attempt, rules, record, idHash, out recordedAt, ref full);
+                    decision = FastLocked(stripe, attempt, rules, record, out recordedAt, ref full);
                 }
             }
 
@@ -196,11 +181,12 @@ public sealed class InMemoryAttemptLedger : IAttemptLedger
     /// (<see cref="FastDecision.Decided"/>, the result in <paramref name="decided"/>), so a denial lists every reason.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private FastDecision FastLocked(Stripe stripe, in AttemptContext attempt, ProtectionRules rules, bool record, int idHash, out Instant recordedAt, ref LedgerResult decided)
+    private FastDecision FastLocked(Stripe stripe, in AttemptContext attempt, ProtectionRules rules, bool record, out Instant recordedAt, ref LedgerResult decided)
     {
         recordedAt = default;
         var request = attempt.Request;
         var now = attempt.At;
+        var idHash = LoggedAttempt.HashId(request.CallId);
         ref var log = ref stripe.Numbers.Find(request.Phone.Value);
         if (!Unsafe.IsNullRef(ref log))
         {

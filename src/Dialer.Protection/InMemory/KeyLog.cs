@@ -44,13 +44,17 @@ internal struct KeyLog
     /// <summary>The public entry of the attempt at <paramref name="position"/> (in <see cref="Attempts"/>).</summary>
     public readonly AttemptEntry EntryAt(int position) => Attempts[position].ToEntry();
 
-    /// <summary>Removes attempts recorded before <paramref name="cutoff"/>.</summary>
+    /// <summary>
+    /// Removes attempts recorded before <paramref name="cutoff"/>. Their slots are not cleared here (that would write a
+    /// cache line the allow path otherwise only reads): they are cleared when the array is compacted, overwritten by
+    /// later attempts, or dropped with the number by a purge, so a trimmed attempt's request stays reachable at most
+    /// that long, within the array's fixed capacity.
+    /// </summary>
     public int TrimBefore(Instant cutoff)
     {
         var removed = 0;
         while (_count > 0 && _items![_start].RecordedAt < cutoff)
         {
-            _items[_start] = default;
             _start++;
             _count--;
             removed++;
