@@ -71,13 +71,19 @@ internal sealed class SharedDayBounds
 }
 
 /// <summary>
-/// One stripe's cache of local day bounds, read and written only under the stripe's lock: a hit compares two instants;
-/// a miss (once a day per zone) asks the ledger's <see cref="SharedDayBounds"/>.
+/// One stripe's cache of local day bounds, read and written only under the stripe's lock: a hit compares the zone by
+/// reference and two instants; a miss (once a day per zone) asks the ledger's <see cref="SharedDayBounds"/>.
 /// </summary>
+/// <remarks>
+/// Slots are found by comparing zone references from the most recently used one (a ledger sees a handful of zones);
+/// no identity hash is computed on the hot path.
+/// </remarks>
 internal sealed class DayBoundsCache(SharedDayBounds shared)
 {
     private const int Slots = 8;
     private readonly Slot[] _slots = new Slot[Slots];
+    private int _last;
+    private int _next;
 
     /// <summary>A cache of its own (for tests).</summary>
     public DayBoundsCache()
@@ -88,13 +94,42 @@ internal sealed class DayBoundsCache(SharedDayBounds shared)
     /// <summary>The start (inclusive) and end (exclusive) of the day in <paramref name="zone"/> that contains <paramref name="at"/>.</summary>
     public (Instant Start, Instant End) Get(DateTimeZone zone, Instant at)
     {
-        ref var slot = ref _slots[RuntimeHelpers.GetHashCode(zone) & (Slots - 1)];
+        ref var last = ref _slots[_last];
+        if (ReferenceEquals(last.Zone, zone) && at >= last.Start && at < last.End)
+        {
+            return (last.Start, last.End);
+        }
+
+        return GetSlow(zone, at);
+    }
+
+    private (Instant Start, Instant End) GetSlow(DateTimeZone zone, Instant at)
+    {
+        var index = -1;
+        for (var i = 0; i < Slots; i++)
+        {
+            if (ReferenceEquals(_slots[i].Zone, zone))
+            {
+                index = i;
+                break;
+            }
+        }
+
+        if (index < 0)
+        {
+            // A zone not seen yet takes the next slot in turn.
+            index = _next;
+            _next = (_next + 1) & (Slots - 1);
+        }
+
+        ref var slot = ref _slots[index];
         if (!ReferenceEquals(slot.Zone, zone) || at < slot.Start || at >= slot.End)
         {
             var (start, end) = shared.Get(zone, at);
             slot = new Slot(zone, start, end);
         }
 
+        _last = index;
         return (slot.Start, slot.End);
     }
 

@@ -76,9 +76,12 @@ internal struct NumberTable
     {
         if (Sse.IsSupported)
         {
+            // The array's address is read from the reference itself, not through it: dereferencing the array (even for
+            // a null check) would load its header's cache line, a miss of its own. An array's elements start two
+            // pointer sizes after the address the reference holds (method table, then length and padding).
             var entries = Volatile.Read(ref Unsafe.AsRef(in _entries));
-            var slot = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(entries)) + ((nint)Home(key) * Unsafe.SizeOf<Entry>());
-            Sse.Prefetch0(slot);
+            var address = Unsafe.As<Entry[], nint>(ref entries) + (2 * IntPtr.Size) + ((nint)Home(key) * Unsafe.SizeOf<Entry>());
+            Sse.Prefetch0((void*)address);
         }
     }
 
