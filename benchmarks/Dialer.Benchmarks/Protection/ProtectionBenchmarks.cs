@@ -27,6 +27,7 @@ public class ProtectionBenchmarks
     private ProtectionRules _rules = null!;
     private ProtectionRules _generalRules = null!;
     private DialRequest[] _requests = null!;
+    private DialRequest[] _coldRequests = null!;
     private DialRequest[] _denials = null!;
     private Cursor _next;
     private Cursor _nextGeneral;
@@ -47,9 +48,27 @@ public class ProtectionBenchmarks
             var phone = PhoneNumber.FromValue(14_155_000_000UL + (ulong)n);
             _floorMap[(long)phone.Value] = n;
             _denials[n] = new DialRequest("deny-" + n, "lead-" + n, phone);
+        }
+
+        // Allocated in the order they are dialed (round by round), as a dialer creates each request just before
+        // admitting it: consecutive calls read neighbouring objects.
+        for (var r = 0; r < Ring; r++)
+        {
+            for (var n = 0; n < Numbers; n++)
+            {
+                _requests[(r * Numbers) + n] = new DialRequest($"call-{n}-{r}", "lead-" + n, _denials[n].Phone);
+            }
+        }
+
+        // The same requests again (equal ids), allocated number by number: consecutive calls read objects about 1.5 KB
+        // apart that were last read 1,000 calls earlier, so each call's request and call id miss the caches. This was
+        // the layout of the harness before 2026-11-26; AllowPath_ColdRequests keeps that access pattern measured.
+        _coldRequests = new DialRequest[Numbers * Ring];
+        for (var n = 0; n < Numbers; n++)
+        {
             for (var r = 0; r < Ring; r++)
             {
-                _requests[(r * Numbers) + n] = new DialRequest($"call-{n}-{r}", "lead-" + n, phone);
+                _coldRequests[(r * Numbers) + n] = new DialRequest($"call-{n}-{r}", "lead-" + n, _denials[n].Phone);
             }
         }
 
@@ -104,6 +123,25 @@ public class ProtectionBenchmarks
     {
         var (n, round) = _next.Next();
         var request = _requests[((int)(round % Ring) * Numbers) + n];
+        var pending = _ledger.TryRecordAttemptAsync(new AttemptContext(request, At(round), _zone), _rules);
+        var status = pending.IsCompletedSuccessfully ? pending.Result.Status : LedgerStatus.Denied;
+        if (status != LedgerStatus.Recorded)
+        {
+            throw new InvalidOperationException($"expected the attempt to be recorded, got {status}");
+        }
+
+        return status;
+    }
+
+    /// <summary>
+    /// The same check-and-record with each call's request and call id cold in cache (requests allocated number by number
+    /// instead of in dialing order).
+    /// </summary>
+    [Benchmark]
+    public LedgerStatus AllowPath_ColdRequests()
+    {
+        var (n, round) = _next.Next();
+        var request = _coldRequests[((int)(round % Ring) * Numbers) + n];
         var pending = _ledger.TryRecordAttemptAsync(new AttemptContext(request, At(round), _zone), _rules);
         var status = pending.IsCompletedSuccessfully ? pending.Result.Status : LedgerStatus.Denied;
         if (status != LedgerStatus.Recorded)
