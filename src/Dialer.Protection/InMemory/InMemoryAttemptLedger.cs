@@ -33,7 +33,8 @@ namespace Dialer.Protection;
 /// number has no block, the limits are checked by counting recorded instants back from the newest attempt, and the
 /// reference <see cref="ProtectionDecider"/> runs only when some limit is reached (so a denial still lists every reason
 /// with its clear instant). Both paths decide identically; the tests check them against each other. Before taking the
-/// lock, the fast path hashes the call id and prefetches the number's slot, so the slot arrives while the lock is taken.
+/// lock, the fast path prefetches the number's slot, so the slot arrives while the lock is taken; it hashes the call id
+/// under the lock, where the string's loads overlap the history's instead of delaying the lock.
 /// </para>
 /// <para>
 /// Lead- and subject-keyed limits need the attempts of a lead or subject across numbers: the ledger starts keeping
