@@ -19,8 +19,8 @@ namespace Dialer.Protection;
 /// </para>
 /// <para>
 /// A mutable struct held in a field of its stripe, so that the stripe's object holds the table's array reference and
-/// mask next to the stripe's lock word (one cache line for both); always used in place (never copied), and created with
-/// <c>new()</c>.
+/// mask next to the stripe's lock word (the stripe is one small object, so fetching the lock's line usually brings them
+/// along); always used in place (never copied), and created with <c>new()</c>.
 /// </para>
 /// </remarks>
 internal struct NumberTable

@@ -17,7 +17,7 @@ namespace Dialer.Protection;
 /// order).
 /// </para>
 /// <para>
-/// A mutable struct held in a field of its stripe (so the lock word shares a cache line with the stripe's number
+/// A mutable struct held in a field of its stripe (so the lock word sits in the same small object as the stripe's number
 /// table); always used in place, never copied.
 /// </para>
 /// </remarks>
