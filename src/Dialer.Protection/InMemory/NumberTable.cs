@@ -153,21 +153,6 @@ internal struct NumberTable
         return true;
     }
 
-    /// <summary>The stored keys (a snapshot; the table may change while the caller walks it).</summary>
-    public readonly List<ulong> Keys()
-    {
-        var keys = new List<ulong>(_count);
-        foreach (ref readonly var entry in _entries.AsSpan())
-        {
-            if (entry.Key != 0)
-            {
-                keys.Add(entry.Key);
-            }
-        }
-
-        return keys;
-    }
-
     /// <summary>Every stored log with its key, in slot order; the table must not change during the walk.</summary>
     public readonly Enumerator GetEnumerator() => new(_entries);
 
